@@ -1,0 +1,1 @@
+"""The JSON Schemas of the plan format, shipped in the wheel as ``plancode.schemas``."""

@@ -1,0 +1,118 @@
+"""The model's computed tables for BI tools and spreadsheets (``plancode export``).
+
+Every value comes from the model; this module only chooses columns and formats them.
+Dates are ISO strings; percentages are numbers (one decimal where they are not whole).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import Any, Callable
+
+from .model import Plan
+
+TABLES = ("tasks", "goals", "reviews", "reports")
+
+
+def _number(value: float | None, digits: int = 1) -> float | int | None:
+    if value is None:
+        return None
+    rounded = round(float(value), digits)
+    return int(rounded) if rounded == int(rounded) else rounded
+
+
+def _date(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def task_rows(plan: Plan) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": t.full_id, "workstream": t.workstream, "name": t.name, "owner": t.owner,
+            "department": t.department, "goal": t.goal, "start": _date(t.start),
+            "end": _date(t.end), "days": t.days, "milestone": t.milestone,
+            "predecessors": list(t.predecessors), "progress": _number(t.progress),
+            "planned_progress": _number(t.planned_progress), "lag": _number(t.lag),
+            "status": t.status, "critical": t.critical, "float": t.total_float,
+            "budget": _number(t.budget, 2), "deliverable": t.deliverable,
+        }
+        for t in plan.tasks.values()
+    ]
+
+
+def goal_rows(plan: Plan) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": g.id, "title": g.title, "strategy": g.strategy, "parent": g.parent,
+            "level": g.level, "owner": g.owner, "due": _date(g.due),
+            "metric": g.metric.name if g.metric else None,
+            "unit": g.metric.unit if g.metric else None,
+            "baseline": g.metric.baseline if g.metric else None,
+            "target": g.metric.target if g.metric else None,
+            "direction": g.metric.direction if g.metric else None,
+            "actual": g.actual, "progress": _number(g.progress),
+            "achievement": g.achievement_pct, "alert": g.alert, "budget": _number(g.budget, 2),
+        }
+        for g in plan.goals.values()
+    ]
+
+
+def review_rows(plan: Plan) -> list[dict[str, Any]]:
+    return [
+        {
+            "period": review.label, "dimension": row.dimension, "metric": row.metric,
+            "unit": row.unit, "goal": row.goal, "target": row.target, "actual": row.actual,
+            "direction": row.direction, "achievement": row.achievement_pct, "alert": row.alert,
+            "analysis": row.analysis, "actions": row.actions, "owner": row.owner,
+        }
+        for review in plan.reviews
+        for row in review.rows
+    ]
+
+
+def report_rows(plan: Plan) -> list[dict[str, Any]]:
+    return [
+        {
+            "week": report.week, "department": report.department, "author": report.author,
+            "task": entry.task or entry.task_ref, "planned": entry.planned, "done": entry.done,
+            "progress": _number(entry.progress), "reason": entry.reason,
+            "adjustment": entry.adjustment, "results": entry.results, "spent": entry.spent,
+            "support": entry.support, "next": entry.next,
+        }
+        for report in plan.reports
+        for entry in report.entries
+    ]
+
+
+ROWS: dict[str, Callable[[Plan], list[dict[str, Any]]]] = {
+    "tasks": task_rows, "goals": goal_rows, "reviews": review_rows, "reports": report_rows,
+}
+
+
+def to_json(plan: Plan, tables: tuple[str, ...] = TABLES) -> str:
+    return json.dumps({name: ROWS[name](plan) for name in tables}, ensure_ascii=False, indent=2) + "\n"
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ";".join(str(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def to_csv(plan: Plan, table: str) -> str:
+    rows = ROWS[table](plan)
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: _cell(v) for k, v in row.items()})
+    return out.getvalue()

@@ -1,0 +1,286 @@
+"""The plan repository as frozen records, with every computed figure attached.
+
+Records are built only from schema-valid documents (see :mod:`plancode.model.build`);
+each keeps its :class:`Source` so that a rule can point a finding at it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..loader import Document
+from ..problems import Pointer
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a record was written: its document and the pointer to it inside."""
+
+    doc: Document = field(repr=False, compare=False)
+    pointer: Pointer = ()
+
+    def at(self, *steps: Any) -> "Source":
+        return Source(self.doc, self.pointer + steps)
+
+    @property
+    def path(self) -> str:
+        return self.doc.display
+
+
+@dataclass(frozen=True)
+class Department:
+    id: str
+    name: str
+    lead: str | None
+    parent: str | None
+    source: Source
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    department: str | None
+    role: str
+    github: str | None
+    email: str | None
+    capacity: int | None
+    source: Source
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    unit: str
+    baseline: float | None
+    target: float | None
+    direction: str  # up | down
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any] | None) -> "Metric | None":
+        if not data:
+            return None
+        return cls(
+            name=data["name"], unit=data.get("unit", ""), baseline=data.get("baseline"),
+            target=data.get("target"), direction=data.get("direction", "up"),
+        )
+
+
+@dataclass(frozen=True)
+class Budget:
+    total: float
+    currency: str
+    contingency: float | None
+    allocation: dict[str, float]
+
+
+@dataclass(frozen=True)
+class Risk:
+    risk: str
+    mitigation: str
+    owner: str | None
+
+
+@dataclass(frozen=True)
+class Goal:
+    id: str
+    title: str
+    owner: str | None
+    metric: Metric | None
+    due: dt.date | None
+    start: dt.date | None  # from `period` (the timing), when written
+    end: dt.date | None
+    priority: str | None
+    type: str | None
+    klass: str | None  # hard | soft
+    support: tuple[str, ...]
+    budget: float | None
+    resources: str
+    notes: str
+    strategy: str
+    parent: str | None
+    level: int  # 1 for a strategy's top goals
+    children: tuple[str, ...]
+    source: Source
+    # computed
+    tasks: tuple[str, ...] = ()  # full ids of tasks linked to this goal
+    progress: float | None = None
+    actual: float | None = None  # the latest metric value
+    actual_source: str = ""  # "2024-W23" or "review 2024-Q3"
+    achievement: float | None = None
+    achievement_pct: int | None = None
+    alert: str | None = None
+
+
+@dataclass(frozen=True)
+class Strategy:
+    id: str
+    title: str
+    period: Any
+    start: dt.date
+    end: dt.date
+    owner: str | None
+    budget: Budget | None
+    themes: dict[str, str]
+    goals: tuple[str, ...]  # top-level goal ids
+    source: Source
+
+
+@dataclass(frozen=True)
+class Task:
+    workstream: str
+    id: str
+    full_id: str  # WORKSTREAM/TASK
+    name: str
+    owner: str | None
+    start: dt.date | None
+    end: dt.date | None
+    start_written: bool  # False when derived from predecessors
+    after: tuple[str, ...]  # predecessors as written
+    predecessors: tuple[str, ...]  # resolved full ids
+    unknown_after: tuple[int, ...]  # indexes into `after` that resolve to nothing
+    milestone: bool
+    goal: str | None  # its own goal, else its workstream's
+    goal_written: bool
+    deliverable: str
+    resources: str
+    budget: float | None
+    support: tuple[str, ...]
+    metric: Metric | None
+    risks: tuple[Risk, ...]
+    notes: str
+    written_progress: float | None
+    written_status: str | None
+    source: Source
+    # computed
+    days: int | None = None
+    department: str | None = None  # the owner's department
+    progress: float = 0.0  # current progress
+    progress_source: str = ""  # the report week it comes from, "" for the task's own
+    planned_progress: float | None = None
+    lag: float | None = None  # planned − actual, points
+    status: str = "not_started"
+    total_float: int | None = None
+    critical: bool = False
+    successors: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Workstream:
+    id: str
+    title: str
+    goal: str | None
+    owner: str | None
+    module: str | None
+    description: str
+    tasks: tuple[str, ...]  # full ids, in file order
+    source: Source
+
+
+@dataclass(frozen=True)
+class ReportEntry:
+    task_ref: str
+    task: str | None  # resolved full id
+    planned: str
+    done: str | None  # yes | no | partial
+    progress: float | None
+    reason: str
+    adjustment: str
+    results: dict[str, Any]
+    spent: float | None
+    support: str
+    next: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class KpiValue:
+    goal: str
+    value: float
+    note: str
+    source: Source
+
+
+@dataclass(frozen=True)
+class Report:
+    week: str
+    start: dt.date
+    end: dt.date
+    department: str
+    author: str | None
+    entries: tuple[ReportEntry, ...]
+    metrics: tuple[KpiValue, ...]
+    notes: str
+    source: Source
+    counted: bool = False  # computed: the week ended on or before as_of
+
+
+@dataclass(frozen=True)
+class ReviewRow:
+    dimension: str
+    metric: str
+    unit: str
+    goal: str | None
+    target: float
+    actual: float
+    direction: str
+    analysis: str
+    actions: str
+    owner: str | None
+    source: Source
+    achievement: float | None = None
+    achievement_pct: int | None = None
+    alert: str | None = None
+
+
+@dataclass(frozen=True)
+class Review:
+    period: Any
+    label: str
+    start: dt.date
+    end: dt.date
+    owner: str | None
+    title: str
+    rows: tuple[ReviewRow, ...]
+    source: Source
+
+
+@dataclass(frozen=True)
+class EarnedValue:
+    pv: float
+    ev: float
+    ac: float
+    spi: float | None
+    cpi: float | None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The whole repository, resolved and computed, at one as-of date."""
+
+    as_of: dt.date
+    departments: dict[str, Department]
+    people: dict[str, Person]
+    strategies: dict[str, Strategy]
+    goals: dict[str, Goal]
+    workstreams: dict[str, Workstream]
+    tasks: dict[str, Task]
+    reports: tuple[Report, ...]  # by week, then department
+    reviews: tuple[Review, ...]  # by period start
+    earned_value: EarnedValue
+    cycles: tuple[tuple[str, ...], ...]  # dependency cycles, each as a closed path
+    documents: tuple[Document, ...]
+    #: ids whose records exist but sit in files that failed validation: references to
+    #: them are not reported again (one finding per problem)
+    unavailable: frozenset[str] = frozenset()
+
+    def task_ref(self, ref: str, workstream: str | None = None) -> str | None:
+        """The full id a task reference means: `TASK` in ``workstream`` or `WS/TASK`."""
+        if "/" in ref:
+            return ref if ref in self.tasks else None
+        if workstream is not None:
+            full = f"{workstream}/{ref}"
+            return full if full in self.tasks else None
+        return None

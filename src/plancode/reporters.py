@@ -1,0 +1,136 @@
+"""Findings -> text for people, JSON for tools, workflow commands for GitHub.
+
+Reporters are chosen from :data:`REPORTERS` by name, so adding a format never touches the
+command line. Each takes the sorted problems and returns the whole output as a string.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from . import rules as rule_registry
+from .i18n import Messages
+from .problems import Problem, Severity
+
+# Terminal control characters in names from plan files must not reach the terminal raw.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _safe(text: str) -> str:
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+@dataclass(frozen=True)
+class Report:
+    problems: list[Problem]
+    files: int
+    messages: Messages
+    color: bool = False
+    cwd: Path = Path(".")
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for p in self.problems if p.severity == severity)
+
+
+_COLORS = {Severity.ERROR: "\033[31m", Severity.WARNING: "\033[33m", Severity.INFO: "\033[36m"}
+_BOLD, _DIM, _RESET = "\033[1m", "\033[2m", "\033[0m"
+
+
+def text(report: Report) -> str:
+    """``path:line:col: CODE severity message``, one per line, grouped by file, with the
+    fix on an indented line below, and a summary."""
+    lines: list[str] = []
+    previous = None
+    for p in report.problems:
+        if previous is not None and p.path != previous:
+            lines.append("")
+        previous = p.path
+        severity = str(p.severity)
+        where = f"{_safe(p.path)}:{p.line}:{p.column}:"
+        if report.color:
+            where = f"{_BOLD}{where}{_RESET}"
+            severity = f"{_COLORS.get(p.severity, '')}{severity}{_RESET}"
+        lines.append(f"{where} {p.code} {severity} {_safe(p.message)}")
+        if p.hint:
+            hint = f"    → {_safe(p.hint)}"
+            lines.append(f"{_DIM}{hint}{_RESET}" if report.color else hint)
+    if lines:
+        lines.append("")
+    m = report.messages
+    if report.problems:
+        lines.append(m("summary", files=report.files, errors=report.count(Severity.ERROR),
+                       warnings=report.count(Severity.WARNING), infos=report.count(Severity.INFO)))
+    else:
+        lines.append(m("summary-clean", files=report.files))
+    return "\n".join(lines) + "\n"
+
+
+def as_json(report: Report) -> str:
+    """A stable shape, documented in docs/check.md."""
+    findings = [
+        {
+            "path": p.path, "line": p.line, "column": p.column, "code": p.code,
+            "rule": rule_registry.REGISTRY[p.code].slug, "severity": str(p.severity),
+            "message": p.message, "hint": p.hint,
+        }
+        for p in report.problems
+    ]
+    summary = {
+        "files": report.files, "errors": report.count(Severity.ERROR),
+        "warnings": report.count(Severity.WARNING), "infos": report.count(Severity.INFO),
+    }
+    return json.dumps({"version": 1, "summary": summary, "findings": findings},
+                      ensure_ascii=False, indent=2) + "\n"
+
+
+def _repository_root(start: Path) -> Path:
+    workspace = os.environ.get("GITHUB_WORKSPACE")
+    if workspace:
+        return Path(workspace).resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return start
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+_GITHUB_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def github(report: Report) -> str:
+    """GitHub Actions workflow commands: an annotation on the offending line of the
+    pull request, with the path relative to the repository root."""
+    cwd = report.cwd.resolve()
+    root = _repository_root(cwd)
+    lines = []
+    for p in report.problems:
+        path = (cwd / p.path).resolve()
+        try:
+            shown = path.relative_to(root).as_posix()
+        except ValueError:
+            shown = p.path
+        message = p.message + (f" — {p.hint}" if p.hint else "")
+        lines.append(
+            f"::{_GITHUB_LEVEL[p.severity]} file={_escape_property(shown)},line={p.line},"
+            f"col={p.column},title={_escape_property(p.code)}::{_escape_data(_safe(message))}"
+        )
+    return "".join(line + "\n" for line in lines)
+
+
+REPORTERS: dict[str, Callable[[Report], str]] = {
+    "text": text,
+    "json": as_json,
+    "github": github,
+}

@@ -1,0 +1,260 @@
+"""Schema validation: documents -> findings at the offending key or value (PC101, PC103).
+
+The JSON Schemas in the top-level ``schema/`` folder are the single source of the file
+format; they ship in the wheel as the package ``plancode.schemas``. jsonschema's own
+messages are written for programmers, so each error is translated into a sentence that
+names the field, what is wrong and, where possible, the fix (a close field name, the
+allowed values).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterator
+
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import ValidationError, best_match
+from referencing import Registry, Resource
+
+from .i18n import Messages
+from .loader import Document
+from .problems import Finding, Pointer
+
+KINDS = ("team", "strategy", "workstream", "report", "review")
+SCHEMA_NAMES = (*KINDS, "config", "defs")
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+OWNER_FIELDS = ("owner", "lead", "author")
+_SEVERAL_OWNERS = re.compile(r"\s*(?:[,，、/;；&+]|\s和\s|\sand\s)\s*")
+
+# the noun of a record, by the key of the list or mapping that holds it
+_RECORD_NOUNS = {
+    "tasks": "task", "goals": "goal", "departments": "department", "people": "person",
+    "entries": "entry", "rows": "row", "metric": "metric", "budget": "budget",
+    "risks": "risk", "metrics": "kpi",
+}
+
+
+def schema_text(name: str) -> str:
+    """The JSON Schema of ``name`` (a kind, ``config`` or ``defs``) as shipped."""
+    return resources.files("plancode.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
+
+
+@lru_cache(maxsize=None)
+def _schemas() -> dict[str, dict[str, Any]]:
+    return {name: json.loads(schema_text(name)) for name in SCHEMA_NAMES}
+
+
+def _check_date(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _check_week(value: object) -> bool:
+    if not isinstance(value, str):
+        return True
+    match = re.fullmatch(r"(\d{4})-W(\d{2})", value)
+    if not match:
+        return False
+    try:
+        dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
+    except ValueError:  # week 53 of a year that has 52
+        return False
+    return True
+
+
+@lru_cache(maxsize=None)
+def _validators() -> dict[str, Draft202012Validator]:
+    schemas = _schemas()
+    registry = Registry().with_resources(
+        (schema["$id"], Resource.from_contents(schema)) for schema in schemas.values()
+    )
+    checker = FormatChecker(formats=())
+    checker.checks("date")(_check_date)
+    checker.checks("iso-week")(_check_week)
+    checker.checks("email")(lambda v: not isinstance(v, str) or "@" in v)
+    return {
+        name: Draft202012Validator(schemas[name], registry=registry, format_checker=checker)
+        for name in (*KINDS, "config")
+    }
+
+
+def validate_document(doc: Document, messages: Messages) -> list[Finding]:
+    """PC103 and PC101 findings of one plan document (empty when it is valid)."""
+    data = doc.data
+    if not isinstance(data, dict):
+        return [Finding("PC103", messages("not-a-mapping"), doc, (),
+                        hint=messages("kind-hint", kinds=", ".join(KINDS)))]
+    kind = data.get("kind")
+    if kind is None:
+        return [Finding("PC103", messages("kind-missing"), doc, (),
+                        hint=messages("kind-hint", kinds=", ".join(KINDS)))]
+    if kind not in KINDS:
+        return [Finding("PC103", messages("kind-unknown", kind=kind), doc, ("kind",),
+                        hint=messages("kind-hint", kinds=", ".join(KINDS)))]
+    return schema_findings(doc, kind, messages)
+
+
+def validate_config(doc: Document, messages: Messages) -> list[Finding]:
+    if not isinstance(doc.data, dict):
+        if doc.data is None:  # an empty plancode.yaml means "all defaults"
+            return []
+        return [Finding("PC101", messages("not-a-mapping"), doc, ())]
+    return schema_findings(doc, "config", messages)
+
+
+def schema_findings(doc: Document, name: str, messages: Messages) -> list[Finding]:
+    validator = _validators()[name]
+    findings: list[Finding] = []
+    seen: set[tuple[Pointer, str, bool]] = set()
+    for error in validator.iter_errors(doc.data):
+        for finding in _translate(error, doc, name, messages):
+            place = (finding.pointer, finding.code, finding.key)
+            if place not in seen:
+                seen.add(place)
+                findings.append(finding)
+    return findings
+
+
+def _field(path: Pointer) -> str:
+    names = [str(p) for p in path if isinstance(p, str)]
+    return names[-1] if names else "kind"
+
+
+def _where(doc: Document, path: Pointer, kind: str, messages: Messages) -> str:
+    """'task `script` (直播腳本策劃)' for the record at ``path``."""
+    record = doc.data
+    for step in path:
+        record = record[step]
+    keys = [p for p in path if isinstance(p, str)]
+    noun = messages.noun(_RECORD_NOUNS.get(keys[-1], keys[-1]) if keys else kind)
+    if isinstance(record, dict):
+        label = record.get("id")
+        name = record.get("name") or record.get("title")
+        if isinstance(label, str) and isinstance(name, str) and name != label:
+            return f"{noun} `{label}` ({name})"
+        if isinstance(label or name, str):
+            return f"{noun} `{label or name}`"
+    return noun
+
+
+def _shown(value: object) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _type_noun(value: object, messages: Messages) -> str:
+    if isinstance(value, bool):
+        return messages.noun("boolean")
+    if value is None:
+        return messages.noun("null")
+    if isinstance(value, int):
+        return messages.noun("integer")
+    if isinstance(value, float):
+        return messages.noun("number")
+    if isinstance(value, str):
+        return messages.noun("string")
+    if isinstance(value, list):
+        return messages.noun("array")
+    return messages.noun("object")
+
+
+def _several_owners(value: object) -> bool:
+    if isinstance(value, list):
+        return len(value) > 1
+    return isinstance(value, str) and len([p for p in _SEVERAL_OWNERS.split(value.strip()) if p]) > 1
+
+
+def _translate(error: ValidationError, doc: Document, kind: str, messages: Messages) -> Iterator[Finding]:
+    path: Pointer = tuple(error.absolute_path)
+    name = _field(path)
+    validator = error.validator
+    value = error.instance
+
+    def finding(message: str, pointer: Pointer = path, key: bool = False, hint: str = "", code: str = "PC101"):
+        return Finding(code, message, doc, pointer, key=key, hint=hint)
+
+    if name in OWNER_FIELDS and path and path[-1] == name and _several_owners(value):
+        # `owner: [a, b]` or `owner: 李偉、陳杰`: the team practice is one owner (唯一負責人)
+        yield finding(messages("several-owners", field=name, value=_shown(value)),
+                      hint=messages("several-owners-hint"), code="PC203")
+        return
+    if validator == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        patterns = [re.compile(p) for p in error.schema.get("patternProperties", {})]
+        for extra in value:
+            if extra in allowed or any(p.search(extra) for p in patterns):
+                continue
+            close = difflib.get_close_matches(extra, allowed, n=1, cutoff=0.6)
+            hint = (messages("schema-unknown-field-hint", suggestion=close[0]) if close
+                    else messages("schema-unknown-field-hint-list", allowed=", ".join(allowed)))
+            yield finding(messages("schema-unknown-field", field=extra,
+                                   where=_where(doc, path, kind, messages)),
+                          path + (extra,), key=True, hint=hint)
+        return
+    if validator == "required":
+        for missing in error.validator_value:
+            if isinstance(value, dict) and missing not in value:
+                yield finding(messages("schema-required", field=missing,
+                                       where=_where(doc, path, kind, messages)))
+        return
+    if validator == "not" and isinstance(value, dict) and "end" in value and "days" in value:
+        yield finding(messages("end-and-days"), path + ("days",), key=True,
+                      hint=messages("end-and-days-hint"))
+        return
+    if validator in ("oneOf", "anyOf"):
+        if "period" in name or name == "timing":
+            yield finding(messages("schema-period", field=name, value=_shown(value)))
+            return
+        best = best_match(error.context) if error.context else None
+        if best is not None:
+            yield from _translate(best, doc, kind, messages)
+            return
+    yield finding(_message(error, name, value, messages))
+
+
+def _message(error: ValidationError, name: str, value: object, messages: Messages) -> str:
+    validator, expected = error.validator, error.validator_value
+    if validator == "type":
+        types = expected if isinstance(expected, list) else [expected]
+        wanted = " / ".join(messages.noun(t) for t in types)
+        return messages("schema-type", field=name, expected=wanted, actual=_type_noun(value, messages))
+    if validator == "enum":
+        return messages("schema-enum", field=name, value=_shown(value),
+                        allowed=", ".join(str(v) for v in expected))
+    if validator == "const":
+        return messages("schema-const", field=name, expected=_shown(expected))
+    if validator == "format":
+        key = {"date": "schema-date", "iso-week": "schema-week"}.get(expected, "schema-pattern")
+        return messages(key, field=name, value=_shown(value))
+    if validator == "pattern":
+        if expected == ID_PATTERN:
+            return messages("schema-id", field=name, value=_shown(value))
+        if "W" in expected and r"\d{4}" in expected:
+            return messages("schema-week", field=name, value=_shown(value))
+        if r"\d{2}$" in expected and r"\d{4}-" in expected:
+            return messages("schema-date", field=name, value=_shown(value))
+        return messages("schema-pattern", field=name, value=_shown(value))
+    if validator in ("minimum", "exclusiveMinimum"):
+        return messages("schema-minimum", field=name, value=_shown(value), limit=expected)
+    if validator in ("maximum", "exclusiveMaximum"):
+        return messages("schema-maximum", field=name, value=_shown(value), limit=expected)
+    if validator == "uniqueItems":
+        return messages("schema-unique", field=name)
+    if validator in ("minItems", "maxItems"):
+        return messages("schema-length", field=name)
+    if validator in ("minLength", "minProperties"):
+        return messages("schema-empty", field=name)
+    return messages("schema-other", field=name, reason=error.message)
+

@@ -1,0 +1,232 @@
+"""The one pipeline every command runs: config -> files -> documents -> schema -> model
+-> rules -> located, filtered problems.
+
+Heavy libraries (matplotlib, jinja2, git) are never imported here: ``plancode check``
+runs on every commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Callable, Iterable
+
+from . import rules as rule_registry
+from .config import Config, config_from_data, find_config
+from .i18n import Messages
+from .loader import Document, display_path, load_file
+from .model import Plan, build_plan
+from .problems import Finding, Problem, Severity
+from .validate import validate_config, validate_document
+
+PLAN_SUFFIXES = (".yaml", ".yml")
+_SUPPRESS = re.compile(r"#\s*plancode:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
+
+
+class UsageError(Exception):
+    """Exit 2: the command cannot run (bad config, nothing to check)."""
+
+    def __init__(self, message: str, problems: Iterable[Problem] = ()):
+        super().__init__(message)
+        self.problems = list(problems)
+
+
+@dataclass
+class Workspace:
+    config: Config
+    messages: Messages
+    files: list[Path] = field(default_factory=list)
+    documents: list[Document] = field(default_factory=list)  # schema-valid
+    problems: list[Problem] = field(default_factory=list)  # located, filtered, sorted
+    plan: Plan | None = None
+
+
+def load_config(
+    config_file: Path | None, cwd: Path, as_of: dt.date | None = None, locale: str | None = None
+) -> Config:
+    """The effective config: the file (given, or found upwards from ``cwd``) with the
+    command line's overrides. Raises UsageError when the config cannot be used."""
+    path = config_file or find_config(cwd)
+    if path is None:
+        config = Config(root=cwd)
+    else:
+        path = path.resolve()
+        messages = Messages(locale or "en")
+        doc, problems = load_file(path, display_path(path, cwd), messages)
+        if doc is not None:
+            problems += [doc.finding_to_problem(f, Severity.ERROR) for f in validate_config(doc, messages)]
+        if problems or doc is None:
+            raise UsageError(f"{display_path(path, cwd)}: cannot use this config", problems)
+        data = doc.data or {}
+        config = config_from_data(data, path.parent, path)
+        unknown = [c for c in list(config.rules) + [c for cs in config.ignore.values() for c in cs]
+                   if c not in rule_registry.REGISTRY]
+        if unknown:
+            line_of = _first_line_mentioning(doc.text, unknown[0])
+            raise UsageError(
+                f"{display_path(path, cwd)}:{line_of}:1: unknown rule code {unknown[0]}; "
+                f"`plancode rules` lists the codes")
+    if as_of is not None:
+        config = replace(config, as_of=as_of)
+    if locale is not None:
+        config = replace(config, locale=locale)
+    return config
+
+
+def _first_line_mentioning(text: str, needle: str) -> int:
+    for number, line in enumerate(text.splitlines(), 1):
+        if needle in line:
+            return number
+    return 1
+
+
+def discover(paths: Iterable[Path], config: Config, messages: Messages, cwd: Path
+             ) -> tuple[list[Path], list[Problem]]:
+    """Every *.yaml/*.yml file under ``paths`` (sorted), minus `exclude` globs.
+
+    Symbolic links are not followed out of the repository: a plan repository takes pull
+    requests from many people, and a link to ~/.ssh is not a plan.
+    """
+    root = config.root.resolve()
+    found: set[Path] = set()
+    problems: list[Problem] = []
+
+    def consider(path: Path) -> None:
+        if path.suffix.lower() not in PLAN_SUFFIXES or _excluded(path, config):
+            return
+        if path.is_symlink():
+            target = path.resolve()
+            if not _inside(target, root):
+                shown = display_path(path, cwd)
+                problems.append(Problem(shown, 1, 1, "PC106", Severity.ERROR,
+                                        messages("file-symlink-outside", target=target), "", 1))
+                return
+        if path.is_file():
+            found.add(path.absolute())
+
+    for base in paths:
+        if base.is_dir():
+            for folder, dirs, names in os.walk(base):  # does not descend into linked folders
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in names:
+                    consider(Path(folder) / name)
+        else:
+            consider(base)
+    return sorted(found), problems
+
+
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def _relative_to_root(path: Path, config: Config) -> str:
+    try:
+        return path.absolute().relative_to(config.root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _excluded(path: Path, config: Config) -> bool:
+    relative = _relative_to_root(path, config)
+    return any(fnmatch.fnmatch(relative, glob) for glob in config.exclude)
+
+
+def load_workspace(
+    config: Config,
+    paths: list[Path] | None = None,
+    cwd: Path | None = None,
+    selected: Callable[[str], bool] = lambda code: True,
+    lint: bool = True,
+) -> Workspace:
+    """Run the pipeline. Raises UsageError when there is nothing to check."""
+    cwd = cwd or Path.cwd()
+    messages = Messages(config.locale)
+    if not paths:
+        root = config.plans_root
+        if not root.is_dir():
+            raise UsageError(messages("no-plans", path=display_path(root, cwd)))
+        paths = [root]
+    else:
+        missing = [p for p in paths if not p.exists() and not p.is_symlink()]
+        if missing:
+            raise UsageError(messages("no-plans", path=display_path(missing[0].absolute(), cwd)))
+    files, problems = discover(paths, config, messages, cwd)
+    if not files and not problems:
+        raise UsageError(messages("no-plan-files", path=", ".join(display_path(p.absolute(), cwd) for p in paths)))
+
+    ws = Workspace(config, messages, files)
+    findings: list[Finding] = []
+    invalid: list[Document] = []
+    for path in files:
+        doc, read_problems = load_file(path, display_path(path, cwd), messages, config.limits)
+        problems.extend(read_problems)
+        if doc is None:
+            continue
+        doc_findings = validate_document(doc, messages)
+        if doc_findings or read_problems:
+            # duplicate keys leave a document readable but not trustworthy: not modelled
+            findings.extend(doc_findings)
+            invalid.append(doc)
+        else:
+            ws.documents.append(doc)
+
+    # References are resolved against the whole repository, so the plan is built from
+    # every valid document even when PATH arguments narrow what is reported.
+    if paths != [config.plans_root] and config.plans_root.is_dir():
+        named = {d.path for d in ws.documents} | {d.path for d in invalid}
+        extra_files, _ = discover([config.plans_root], config, messages, cwd)
+        context = []
+        for path in extra_files:
+            if path in named:
+                continue
+            doc, read_problems = load_file(path, display_path(path, cwd), messages, config.limits)
+            if doc is not None and not read_problems and not validate_document(doc, messages):
+                context.append(doc)
+        reported = {d.path for d in ws.documents} | {d.path for d in invalid}
+    else:
+        context, reported = [], None
+
+    plan, model_findings = build_plan(ws.documents + context, config, messages, invalid)
+    ws.plan = plan
+    findings.extend(model_findings)
+    if lint:
+        findings.extend(rule_registry.run(plan, rule_registry.Context(config, messages), selected))
+    if reported is not None:
+        findings = [f for f in findings if f.doc.path in reported]
+
+    for finding in findings:
+        default = rule_registry.REGISTRY[finding.code].severity
+        problems.append(finding.doc.finding_to_problem(finding, default))
+    by_path = {d.display: d for d in ws.documents + invalid}
+    ws.problems = sorted(
+        p.with_severity(config.rules.get(p.code, p.severity)) for p in problems
+        if selected(p.code) and not _dropped(p, config, by_path.get(p.path), cwd)
+    )
+    return ws
+
+
+def _dropped(problem: Problem, config: Config, doc: Document | None, cwd: Path) -> bool:
+    """Switched off in config, ignored for its path, or suppressed inline."""
+    if config.rules.get(problem.code) == Severity.OFF:
+        return True
+    relative = _relative_to_root(cwd / problem.path, config)
+    for glob, codes in config.ignore.items():
+        if problem.code in codes and fnmatch.fnmatch(relative, glob):
+            return True
+    if doc is None:
+        return False
+    lines = doc.text.splitlines()
+    for number in {problem.line, problem.scope_line}:
+        if 0 < number <= len(lines):
+            match = _SUPPRESS.search(lines[number - 1])
+            if match and (match[1] is None or problem.code in re.split(r"[\s,]+", match[1].upper())):
+                return True
+    return False
