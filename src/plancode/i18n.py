@@ -28,9 +28,9 @@ CATALOG: dict[str, tuple[str, str]] = {
         "`鍵: 值` 的冒號後需要一個空格,子項縮排要一致;含有「: 」的文字請加引號",
     ),
     "yaml-syntax-hint-quote": (
-        "text that starts with a quote, `[`, `{`, `*`, `&`, `!`, `|`, `>`, `%` or `@` must be "
+        "text that starts with a quote, `[`, `{{`, `*`, `&`, `!`, `|`, `>`, `%` or `@` must be "
         "quoted as a whole",
-        "以引號、`[`、`{`、`*`、`&`、`!`、`|`、`>`、`%` 或 `@` 開頭的文字須整段加引號",
+        "以引號、`[`、`{{`、`*`、`&`、`!`、`|`、`>`、`%` 或 `@` 開頭的文字須整段加引號",
     ),
     "yaml-multi-doc": (
         "a plan file holds one YAML document, but a second one starts here",

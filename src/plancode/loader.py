@@ -37,7 +37,7 @@ ALIAS_EXPANSION_ALLOWANCE = 10_000
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
 try:  # LibYAML's C parser when the wheel was built with it
-    from yaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser
 
     _COMPOSER: tuple[type, ...] = (_Parser,)
     HAVE_LIBYAML = True
@@ -337,7 +337,6 @@ def _decode(data: bytes) -> str:
 
 
 _HINTS_BY_REASON = (
-    ("'\\t'", "yaml-syntax-hint-tab"),
     ("mapping values are not allowed", "yaml-syntax-hint-colon"),
     ("could not find expected ':'", "yaml-syntax-hint-colon"),
     ("did not find expected key", "yaml-syntax-hint-colon"),
@@ -348,7 +347,7 @@ _HINTS_BY_REASON = (
 )
 
 
-def _syntax_problem(exc: MarkedYAMLError, display: str, messages: Messages) -> Problem:
+def _syntax_problem(exc: MarkedYAMLError, text: str, display: str, messages: Messages) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     reason = exc.problem or exc.context or "unreadable"
@@ -363,7 +362,12 @@ def _syntax_problem(exc: MarkedYAMLError, display: str, messages: Messages) -> P
                        messages("yaml-bad-value", reason=reason), "", line)
     if exc.context and exc.problem:
         reason = f"{exc.problem} ({exc.context})"
-    hint = next((messages(h) for needle, h in _HINTS_BY_REASON if needle in reason), "")
+    lines = text.splitlines()
+    source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    if "\t" in source_line[: len(source_line) - len(source_line.lstrip())]:
+        hint = messages("yaml-syntax-hint-tab")
+    else:
+        hint = next((messages(h) for needle, h in _HINTS_BY_REASON if needle in reason), "")
     return Problem(display, line, column, "PC100", Severity.ERROR,
                    messages("yaml-syntax", reason=reason), hint, line)
 
@@ -393,7 +397,7 @@ def load_text(
     try:
         value = loader.get_single_data()
     except MarkedYAMLError as exc:
-        return None, [_syntax_problem(exc, display, messages)]
+        return None, [_syntax_problem(exc, text, display, messages)]
     except RecursionError:
         return unreadable(_Invalid("file-too-deep", hint="file-too-deep-hint", limit=limits.max_depth))
     finally:

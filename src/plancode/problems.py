@@ -67,3 +67,6 @@ class Finding:
     pointer: Pointer = ()
     key: bool = False
     hint: str = ""
+    #: for rules whose severity depends on the case (PC302: error on goals, warning on
+    #: tasks); None means the rule's default. Config overrides apply on top.
+    severity: Severity | None = None

@@ -93,6 +93,8 @@ def _validators() -> dict[str, Draft202012Validator]:
 def validate_document(doc: Document, messages: Messages) -> list[Finding]:
     """PC103 and PC101 findings of one plan document (empty when it is valid)."""
     data = doc.data
+    if data is None:  # an empty file
+        data = {}
     if not isinstance(data, dict):
         return [Finding("PC103", messages("not-a-mapping"), doc, (),
                         hint=messages("kind-hint", kinds=", ".join(KINDS)))]

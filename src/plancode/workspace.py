@@ -203,8 +203,8 @@ def load_workspace(
         findings = [f for f in findings if f.doc.path in reported]
 
     for finding in findings:
-        default = rule_registry.REGISTRY[finding.code].severity
-        problems.append(finding.doc.finding_to_problem(finding, default))
+        severity = finding.severity or rule_registry.REGISTRY[finding.code].severity
+        problems.append(finding.doc.finding_to_problem(finding, severity))
     by_path = {d.display: d for d in ws.documents + invalid}
     ws.problems = sorted(
         p.with_severity(config.rules.get(p.code, p.severity)) for p in problems

@@ -1,0 +1,1 @@
+"""PC5 · budget: allocations that add up, and a contingency reserve."""

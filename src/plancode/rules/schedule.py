@@ -1,0 +1,1 @@
+"""PC4 · schedule: dates, dependencies, milestones, overdue and lagging tasks."""

@@ -1,0 +1,1 @@
+"""PC3 · SMART goals and tasks."""

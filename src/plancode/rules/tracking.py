@@ -1,0 +1,1 @@
+"""PC6 · tracking: weekly reports, KPI deviations and adjustments."""

@@ -1,0 +1,119 @@
+"""Shared helpers: a plan repository written from inline YAML into a temp dir, and the
+real CLI run on it.
+
+A test reads as a spec: the YAML it checks is inline, and the expectation is a list of
+(code, file, line).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from plancode.cli import main
+from plancode.config import Config
+from plancode.workspace import load_workspace
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "plans"
+
+TEAM = """\
+kind: team
+departments:
+  - {id: marketing, name: 市場部, lead: li.wei}
+  - {id: sales, name: 銷售部, lead: zhang.min}
+people:
+  - {id: li.wei, name: 李偉, department: marketing, role: 經理}
+  - {id: zhang.min, name: 張敏, department: sales, role: 銷售總監}
+  - {id: chen.jie, name: 陳杰, department: marketing, role: 專員}
+  - {id: wang.fang, name: 王芳, department: sales, role: 主管}
+"""
+
+STRATEGY = """\
+kind: strategy
+id: fy2024
+title: 2024 年度營銷策略
+period: 2024
+owner: zhang.min
+budget: {total: 1000000, currency: CNY, contingency: 12, allocation: {promotion: 40, channel: 30}}
+goals:
+  - id: sales-up-30
+    title: 年度銷售額提升30%
+    owner: zhang.min
+    metric: {name: 銷售額, unit: 萬元, baseline: 1000, target: 1300}
+    due: 2024-12-31
+    priority: high
+    budget: 300000
+    goals:
+      - id: online-up-35
+        title: 線上渠道銷售額提升35%
+        owner: li.wei
+        metric: {name: 線上銷售額, unit: 萬元, baseline: 400, target: 540}
+        due: 2024-12-31
+        budget: 100000
+"""
+
+CONFIG = "as_of: 2024-06-15\nlocale: en\n"
+
+
+def dedent(text: str) -> str:
+    return textwrap.dedent(text).lstrip("\n")
+
+
+class PlanRepo:
+    """A plan repository in a temp dir: ``plancode.yaml`` and files under ``plans/``."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def write(self, name: str, text: str | bytes) -> Path:
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(dedent(text), encoding="utf-8")
+        return path
+
+    def workspace(self, as_of: str = "2024-06-15", **config_fields):
+        """The pipeline on this repository (no plancode.yaml read: pass Config fields)."""
+        config = Config(root=self.root, as_of=dt.date.fromisoformat(as_of), locale="en")
+        return load_workspace(dataclasses.replace(config, **config_fields), cwd=self.root)
+
+    def findings(self, **kwargs) -> list[tuple[str, str, int]]:
+        """(code, path relative to the repository, line) of every finding."""
+        return [(p.code, p.path, p.line) for p in self.workspace(**kwargs).problems]
+
+    def codes(self, **kwargs) -> list[str]:
+        return [p.code for p in self.workspace(**kwargs).problems]
+
+    def run(self, *args: str):
+        """The real CLI, with the repository as the working directory."""
+        previous = os.getcwd()
+        os.chdir(self.root)
+        try:
+            return CliRunner().invoke(main, list(args), catch_exceptions=False)
+        finally:
+            os.chdir(previous)
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> PlanRepo:
+    """An empty plan repository with a config (as_of 2024-06-15, English messages)."""
+    r = PlanRepo(tmp_path)
+    r.write("plancode.yaml", CONFIG)
+    return r
+
+
+@pytest.fixture
+def base_repo(repo: PlanRepo) -> PlanRepo:
+    """A valid repository with the team and the strategy above: add the file under test."""
+    repo.write("plans/team.yaml", TEAM)
+    repo.write("plans/strategy.yaml", STRATEGY)
+    return repo
