@@ -138,6 +138,6 @@ def test_an_invalid_file_does_not_cascade_into_unresolved_references(base_repo):
         title: 其他
         goal: online-up-35
         tasks:
-          - {id: t, name: 任務, owner: li.wei, start: 2024-06-01, end: 2024-06-02, deliverable: 報告, after: [douyin-live/account]}
+          - {id: t, name: 任務, owner: li.wei, start: 2024-06-01, end: 2024-06-02, progress: 100, deliverable: 報告, after: [douyin-live/account]}
     """)
     assert base_repo.codes() == ["PC101"]

@@ -16,6 +16,7 @@ import click
 
 from . import __version__
 from .i18n import LOCALES
+from .reporters import REPORTERS
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -98,7 +99,7 @@ def _selector(select: str | None, ignore: str | None):
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "github"]), default="text",
+@click.option("--format", "fmt", type=click.Choice(list(REPORTERS)), default="text",
               show_default=True, help="How findings are printed.")
 @click.option("--select", metavar="CODES", help="Only these rules (comma-separated codes or prefixes: PC2,PC404).")
 @click.option("--ignore", metavar="CODES", help="Not these rules (comma-separated codes or prefixes).")
@@ -112,7 +113,7 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, select: str | None, i
     2 when the command cannot run.
     """
     from .problems import Severity
-    from .reporters import REPORTERS, Report
+    from .reporters import Report
 
     ws = state.workspace(paths, _selector(select, ignore))
     color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -159,12 +160,17 @@ def export(state: State, what: str | None, fmt: str) -> None:
 
 
 @main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown"]), default="text", show_default=True,
+              help="markdown: the documentation page (docs/rules.md).")
 @click.pass_obj
-def list_rules(state: State) -> None:
+def list_rules(state: State, fmt: str) -> None:
     """The rule catalogue: code, default severity, slug and title."""
     from .i18n import Messages
-    from .rules import REGISTRY
+    from .rules import REGISTRY, catalogue_markdown
 
+    if fmt == "markdown":
+        click.echo(catalogue_markdown(), nl=False)
+        return
     messages = Messages(state.config().locale)
     for code in sorted(REGISTRY):
         rule = REGISTRY[code]

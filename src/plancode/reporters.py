@@ -129,8 +129,59 @@ def github(report: Report) -> str:
     return "".join(line + "\n" for line in lines)
 
 
+_SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+
+
+def sarif(report: Report) -> str:
+    """SARIF 2.1.0 for code-scanning tools: the whole rule catalogue with its help text,
+    and one result per finding (columns count Unicode characters, as PyYAML's do)."""
+    from . import __version__
+
+    codes = sorted(rule_registry.REGISTRY)
+    index = {code: i for i, code in enumerate(codes)}
+    m = report.messages
+    rules = []
+    for code in codes:
+        rule = rule_registry.REGISTRY[code]
+        rules.append({
+            "id": code,
+            "name": "".join(part.capitalize() for part in rule.slug.split("-")),
+            "shortDescription": {"text": rule.title_in(m)},
+            "fullDescription": {"text": rule.doc.split("\n\n")[0]},
+            "help": {"text": rule.doc, "markdown": rule.doc},
+            "defaultConfiguration": {"level": _SARIF_LEVEL[rule.severity]},
+            "properties": {"tags": [rule.family]},
+        })
+    results = [
+        {
+            "ruleId": p.code,
+            "ruleIndex": index[p.code],
+            "level": _SARIF_LEVEL[p.severity],
+            "message": {"text": p.message + (f" — {p.hint}" if p.hint else "")},
+            "locations": [{
+                "physicalLocation": {
+                    "artifactLocation": {"uri": p.path, "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": p.line, "startColumn": p.column},
+                }
+            }],
+        }
+        for p in report.problems
+    ]
+    document = {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "plancode", "version": __version__, "rules": rules}},
+            "columnKind": "unicodeCodePoints",
+            "results": results,
+        }],
+    }
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
 REPORTERS: dict[str, Callable[[Report], str]] = {
     "text": text,
     "json": as_json,
     "github": github,
+    "sarif": sarif,
 }
