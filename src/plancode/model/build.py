@@ -421,13 +421,15 @@ def _topological(tasks: dict[str, SimpleNamespace], excluded: set[str]) -> list[
 
 def _derive_dates(tasks: dict[str, SimpleNamespace], order: list[str]) -> None:
     """Fill in start from predecessors (the day after the latest ends), end from days,
-    and days from start and end."""
-    for full in order:
+    and days from start and end. Tasks in a cycle (absent from ``order``) keep the dates
+    they have, with their end and duration completed from what is written."""
+    in_order = set(order)
+    for full in [*order, *(t for t in tasks if t not in in_order)]:
         task = tasks[full]
         start, end, days = task.start, task.end, task.days
-        if start is None and task.predecessors:
+        if start is None and task.predecessors and full in in_order:
             ends = [tasks[p].end for p in task.predecessors]
-            if ends and all(ends):
+            if all(ends):
                 start = max(ends) + figures.DAY
         if end is None and start is not None and days:
             end = start + (days - 1) * figures.DAY

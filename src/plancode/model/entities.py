@@ -276,11 +276,3 @@ class Plan:
     #: them are not reported again (one finding per problem)
     unavailable: frozenset[str] = frozenset()
 
-    def task_ref(self, ref: str, workstream: str | None = None) -> str | None:
-        """The full id a task reference means: `TASK` in ``workstream`` or `WS/TASK`."""
-        if "/" in ref:
-            return ref if ref in self.tasks else None
-        if workstream is not None:
-            full = f"{workstream}/{ref}"
-            return full if full in self.tasks else None
-        return None
