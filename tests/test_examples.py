@@ -106,3 +106,33 @@ def test_csv_export_reads_back_in_a_spreadsheet_tool(exported):
 
 def test_export_is_deterministic():
     assert plancode("export").stdout == plancode("export").stdout
+
+
+def findings_at(as_of: str) -> list[tuple[str, str, str, int]]:
+    result = plancode("--as-of", as_of, "check", "--format", "json")
+    assert result.returncode == 0, result.stdout
+    return [(f["code"], f["severity"], f["path"], f["line"]) for f in json.loads(result.stdout)["findings"]]
+
+
+def test_the_examples_give_exactly_the_findings_their_data_implies():
+    # docs/examples.md explains each one
+    assert findings_at("2024-06-15") == [
+        ("PC603", "warning", "plans/2024/reports/2024-W23-product.yaml", 34),  # 新品觸達 42/50 = 84 %
+        ("PC602", "warning", "plans/2024/reports/2024-W23-sales.yaml", 8),  # 小紅書種草筆記 not reported
+        ("PC603", "info", "plans/2024/reviews/2024-Q2.yaml", 13),  # 120 % exceeded
+        ("PC603", "info", "plans/2024/reviews/2024-Q2.yaml", 22),  # CAC 111 % exceeded
+        ("PC603", "info", "plans/2024/reviews/2024-Q2.yaml", 32),  # 125 % exceeded
+        ("PC404", "warning", "plans/2024/workstreams/douyin-live.yaml", 25),  # template 2 row 2 overlaps
+        ("PC404", "warning", "plans/2024/workstreams/douyin-live.yaml", 40),  # template 2 row 3 overlaps
+        ("PC405", "warning", "plans/2024/workstreams/store-expansion.yaml", 26),  # 拓展5家新門店 overdue
+    ]
+
+
+def test_the_second_tracking_template_lags_at_its_own_date():
+    # 市場任務進度跟蹤表 as of 2024-02-15: 白皮書 planned 76 % vs 60 %, 研討會 52 % vs 35 %
+    assert findings_at("2024-02-15") == [
+        ("PC404", "warning", "plans/2024/workstreams/douyin-live.yaml", 25),
+        ("PC404", "warning", "plans/2024/workstreams/douyin-live.yaml", 40),
+        ("PC406", "warning", "plans/2024/workstreams/lead-gen.yaml", 16),
+        ("PC406", "warning", "plans/2024/workstreams/lead-gen.yaml", 30),
+    ]
