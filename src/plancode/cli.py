@@ -65,7 +65,31 @@ def _usage_exit(exc, locale: str | None) -> None:
     sys.exit(EXIT_USAGE)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The built-in commands below, plus one command per module of ``plancode.commands``
+    (its attribute ``command``), imported only when that command runs or help lists it."""
+
+    def _modules(self) -> dict[str, str]:
+        import pkgutil
+
+        from . import commands
+
+        return {info.name.rstrip("_").replace("_", "-"): info.name
+                for info in pkgutil.iter_modules(commands.__path__) if not info.name.startswith("_")}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self._modules()})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is None and name in self._modules():
+            import importlib
+
+            command = importlib.import_module(f"plancode.commands.{self._modules()[name]}").command
+        return command
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="plancode")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False, exists=True, path_type=Path),
               help="plancode.yaml to use (default: the nearest one upwards from here).")
@@ -172,9 +196,10 @@ def list_rules(state: State, fmt: str) -> None:
         click.echo(catalogue_markdown(), nl=False)
         return
     messages = Messages(state.config().locale)
+    width = max(len(rule.slug) for rule in REGISTRY.values())
     for code in sorted(REGISTRY):
         rule = REGISTRY[code]
-        click.echo(f"{code}  {str(rule.severity):<7}  {rule.slug:<24}  {rule.title_in(messages)}")
+        click.echo(f"{code}  {str(rule.severity):<7}  {rule.slug:<{width}}  {rule.title_in(messages)}")
 
 
 @main.command()
