@@ -199,3 +199,9 @@ def test_positions_point_at_values_and_keys():
     assert doc.locate(("tasks", 1, "onwer"), key=True) == (6, 5, 5)
     assert doc.locate(("tasks", 1, "end")) == (5, 5, 5)  # missing: the record
     assert doc.locate(("tasks", 7)) == (3, 3, 1)
+
+
+def test_a_control_character_is_pc100_at_its_position():
+    _, found, problems = load("kind: team\nname: 市場\x00部\n")
+    assert found == [("PC100", 2, 9)]
+    assert "U+0000" in problems[0].message

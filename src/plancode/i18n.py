@@ -32,6 +32,14 @@ CATALOG: dict[str, tuple[str, str]] = {
         "quoted as a whole",
         "以引號、`[`、`{{`、`*`、`&`、`!`、`|`、`>`、`%` 或 `@` 開頭的文字須整段加引號",
     ),
+    "yaml-control-character": (
+        "the file contains the control character {character}, which YAML does not allow",
+        "文件含有 YAML 不允許的控制字元 {character}",
+    ),
+    "yaml-control-character-hint": (
+        "delete it; it often comes from copying text out of another program",
+        "請刪除它;它通常來自從其他程式複製的文字",
+    ),
     "yaml-multi-doc": (
         "a plan file holds one YAML document, but a second one starts here",
         "一個計劃文件只能有一份 YAML 文檔,這裡開始了第二份",

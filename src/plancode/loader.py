@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 from yaml.constructor import ConstructorError, SafeConstructor
 from yaml.error import MarkedYAMLError
+from yaml.reader import ReaderError
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
@@ -336,6 +337,9 @@ def _decode(data: bytes) -> str:
         raise _Invalid("file-encoding", hint="file-encoding-hint", encoding=name, iconv=iconv) from None
 
 
+# what YAML 1.1/1.2 calls printable, negated
+_NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
+
 _HINTS_BY_REASON = (
     ("mapping values are not allowed", "yaml-syntax-hint-colon"),
     ("could not find expected ':'", "yaml-syntax-hint-colon"),
@@ -398,6 +402,16 @@ def load_text(
         value = loader.get_single_data()
     except MarkedYAMLError as exc:
         return None, [_syntax_problem(exc, text, display, messages)]
+    except ReaderError:  # a control character YAML does not allow, e.g. NUL
+        # LibYAML's error position is not the character's; find it ourselves
+        found = _NOT_PRINTABLE.search(text)
+        position = found.start() if found else 0
+        before = text[:position]
+        line, column = before.count("\n") + 1, len(before) - before.rfind("\n")
+        character = f"U+{ord(found.group()):04X}" if found else "?"
+        return None, [Problem(display, line, column, "PC100", Severity.ERROR,
+                              messages("yaml-control-character", character=character),
+                              messages("yaml-control-character-hint"), line)]
     except RecursionError:
         return unreadable(_Invalid("file-too-deep", hint="file-too-deep-hint", limit=limits.max_depth))
     finally:
