@@ -139,6 +139,27 @@ def _excluded(path: Path, config: Config) -> bool:
     return any(fnmatch.fnmatch(relative, glob) for glob in config.exclude)
 
 
+def validate_loaded(
+    loaded: Iterable[tuple[Document | None, list[Problem]]], messages: Messages,
+    documents: list[Document], invalid: list[Document], findings: list[Finding],
+    problems: list[Problem],
+) -> None:
+    """Sort what the loader read (from files, or from git objects in plancode.history)
+    into schema-valid ``documents`` and ``invalid`` ones, collecting their findings and
+    read problems: the one path from bytes to what build_plan models."""
+    for doc, read_problems in loaded:
+        problems.extend(read_problems)
+        if doc is None:
+            continue
+        doc_findings = validate_document(doc, messages)
+        if doc_findings or read_problems:
+            # duplicate keys leave a document readable but not trustworthy: not modelled
+            findings.extend(doc_findings)
+            invalid.append(doc)
+        else:
+            documents.append(doc)
+
+
 def load_workspace(
     config: Config,
     paths: list[Path] | None = None,
@@ -165,18 +186,8 @@ def load_workspace(
     ws = Workspace(config, messages, files)
     findings: list[Finding] = []
     invalid: list[Document] = []
-    for path in files:
-        doc, read_problems = load_file(path, display_path(path, cwd), messages, config.limits)
-        problems.extend(read_problems)
-        if doc is None:
-            continue
-        doc_findings = validate_document(doc, messages)
-        if doc_findings or read_problems:
-            # duplicate keys leave a document readable but not trustworthy: not modelled
-            findings.extend(doc_findings)
-            invalid.append(doc)
-        else:
-            ws.documents.append(doc)
+    loaded = (load_file(path, display_path(path, cwd), messages, config.limits) for path in files)
+    validate_loaded(loaded, messages, ws.documents, invalid, findings, problems)
 
     # References are resolved against the whole repository, so the plan is built from
     # every valid document even when PATH arguments narrow what is reported.
