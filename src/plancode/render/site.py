@@ -1,0 +1,622 @@
+"""The static HTML site: one page per view of the plan, from the model's figures only.
+
+``site_files`` is pure: it turns the plan (and the SVG charts already rendered) into
+``{relative path: bytes}`` and writes nothing; :mod:`plancode.render.output` writes the
+tree. The same plan gives the same bytes: pages carry no build time (only as_of), and
+every list is in model order (files, as written) or sorted.
+
+Pages (all in one folder, so every link is relative and the site works from file://):
+
+- ``index.html`` — dashboard: headline KPIs, task counts, alerts, budget, earned value
+- ``goals.html`` — goal decomposition (templates 1 and 5) and KPI trends
+- ``workstreams.html`` and ``workstream-ID.html`` — Gantt and task table (template 2)
+- ``weeks.html`` and ``week-YYYY-Www.html`` — weekly tracking (template 3)
+- ``reviews.html`` — evaluation per period and period over period (template 4)
+- ``people.html`` — responsibility matrix and load
+
+Presentation values the model does not hold (counts, who is missing from a week's
+report, a report entry's planned progress at the end of its week) are derived here, with
+the model's own functions, never by re-implementing a SPEC §2 formula.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Iterable
+
+from .. import __version__
+from ..config import Config
+from ..model import Goal, Person, Plan, Report, ReportEntry, Review, ReviewRow, Task
+from ..model import figures
+from . import labels as fmt
+from .labels import Labels
+
+STATUSES = ("not_started", "in_progress", "done", "overdue", "blocked", "cancelled")
+STATIC_FILES = ("site.css", "site.js")
+
+# (label key, file) of the navigation, in reading order
+NAV = (
+    ("page.dashboard", "index.html"),
+    ("page.goals", "goals.html"),
+    ("page.workstreams", "workstreams.html"),
+    ("page.weeks", "weeks.html"),
+    ("page.reviews", "reviews.html"),
+    ("page.people", "people.html"),
+)
+
+
+def workstream_page(workstream_id: str) -> str:
+    return f"workstream-{workstream_id}.html"
+
+
+def week_page(week: str) -> str:
+    return f"week-{week}.html"
+
+
+# --- charts ----------------------------------------------------------------------------------
+
+@dataclass
+class ChartLayout:
+    """Which chart goes on which page. The build renders exactly ``all()``; the pages
+    look the SVGs up by name, so the two always agree."""
+
+    burnup: Any = None
+    load: Any = None
+    gantt: dict[str, list[Any]] = field(default_factory=dict)  # workstream id -> parts
+    achievement: dict[str, Any] = field(default_factory=dict)  # review label -> chart
+    kpi: dict[str, Any] = field(default_factory=dict)  # goal id -> chart
+
+    def all(self) -> list[Any]:
+        found = [self.burnup, self.load]
+        for parts in self.gantt.values():
+            found.extend(parts)
+        found.extend(self.achievement.values())
+        found.extend(self.kpi.values())
+        return [chart for chart in found if chart is not None]
+
+
+def chart_layout(plan: Plan, config: Config, labels: Labels, baseline: dict | None = None) -> ChartLayout:
+    """The charts of the site, described (specs), not drawn."""
+    from . import charts
+
+    layout = ChartLayout(burnup=charts.burnup_chart(plan, labels), load=charts.load_chart(plan, labels))
+    for workstream_id in plan.workstreams:
+        layout.gantt[workstream_id] = list(charts.gantt_charts(plan, workstream_id, labels, baseline=baseline))
+    for review in plan.reviews:
+        layout.achievement[review.label] = charts.achievement_chart(
+            review, labels, config.thresholds.kpi_deviation)
+    for goal_id in plan.goals:
+        chart = charts.kpi_trend_chart(plan, goal_id, labels)
+        if chart is not None:
+            layout.kpi[goal_id] = chart
+    return layout
+
+
+# --- views: what the pages show, derived from the model --------------------------------------
+
+@dataclass
+class TreeRow:
+    """A row of the goal decomposition: a goal or a task, at an indentation depth."""
+
+    kind: str  # goal | task
+    depth: int
+    goal: Goal | None = None
+    task: Task | None = None
+
+
+@dataclass
+class EntryRow:
+    """A report entry with the task it names and where the task should have been by the
+    end of the report's week (the model's planned-progress formula at that date)."""
+
+    entry: ReportEntry
+    task: Task | None
+    reported: float | None  # the entry's progress; 100 for `done: yes` without one
+    planned: float | None
+    lag: float | None
+    lagging: bool  # behind plan at the week's end by more than schedule_lag
+
+
+@dataclass
+class DepartmentWeek:
+    department: str
+    report: Report | None  # None: the department sent no report this week
+    rows: list[EntryRow]
+    missing: list[Task]  # its active tasks the report does not mention (all of them without a report)
+
+
+@dataclass
+class Week:
+    week: str
+    start: dt.date
+    end: dt.date
+    counted: bool  # ended by as_of: its figures count
+    departments: list[DepartmentWeek]
+
+    @property
+    def missing_reports(self) -> list[DepartmentWeek]:
+        return [d for d in self.departments if d.report is None]
+
+    @property
+    def missing_entries(self) -> list[tuple[DepartmentWeek, Task]]:
+        return [(d, t) for d in self.departments if d.report is not None for t in d.missing]
+
+    @property
+    def tasks(self) -> list[Task]:
+        """The tasks the week's reports name (for the filters)."""
+        return [r.task for d in self.departments for r in d.rows if r.task is not None]
+
+    @property
+    def behind(self) -> list[EntryRow]:
+        """Entries behind plan at the week's end, most behind first (the 市場任務進度跟蹤表 view)."""
+        rows = [r for d in self.departments for r in d.rows if r.lag is not None and r.lag > 0]
+        return sorted(rows, key=lambda r: (-(r.lag or 0), r.task.full_id if r.task else r.entry.task_ref))
+
+
+@dataclass
+class Alert:
+    kind: str  # kpi | overdue | lagging | missing_report | missing_entry
+    severity: str  # warning | note
+    href: str
+    subject: str
+    detail: str
+    owner: str | None = None
+
+
+@dataclass
+class PersonRow:
+    person: Person
+    tasks: list[Task]
+    goals: list[Goal]
+    by_status: dict[str, int]
+    active: int  # tasks running at as_of: started, not ended, not finished
+
+
+class _Site:
+    def __init__(self, plan: Plan, config: Config, labels: Labels, charts: dict[str, str],
+                 baseline: dict | None):
+        self.plan = plan
+        self.config = config
+        self.labels = labels
+        self.svgs = charts
+        self.layout = chart_layout(plan, config, labels, baseline) if charts else ChartLayout()
+        self.weeks = self._weeks()
+
+    # --- small lookups -----------------------------------------------------------------------
+
+    def person_name(self, person_id: str | None) -> str:
+        if not person_id:
+            return "—"
+        person = self.plan.people.get(person_id)
+        return person.name if person else person_id
+
+    def department_name(self, department_id: str | None) -> str:
+        if not department_id:
+            return "—"
+        department = self.plan.departments.get(department_id)
+        return department.name if department else department_id
+
+    def task_href(self, full_id: str) -> str:
+        task = self.plan.tasks.get(full_id)
+        if task is None:
+            return ""
+        return f"{workstream_page(task.workstream)}#task-{task.id}"
+
+    def goal_href(self, goal_id: str | None) -> str:
+        return f"goals.html#goal-{goal_id}" if goal_id in self.plan.goals else ""
+
+    def task_name(self, full_id: str) -> str:
+        task = self.plan.tasks.get(full_id)
+        return task.name if task else full_id
+
+    def chart(self, chart: Any) -> dict | None:
+        """What the template needs to show a rendered chart, None when it was not given."""
+        if chart is None or chart.name not in self.svgs:
+            return None
+        return {"src": f"charts/{chart.name}.svg", "name": chart.name}
+
+    # --- goals -------------------------------------------------------------------------------
+
+    def goal_tree(self) -> list[TreeRow]:
+        rows: list[TreeRow] = []
+
+        def walk(goal_id: str, depth: int) -> None:
+            goal = self.plan.goals.get(goal_id)
+            if goal is None:
+                return
+            rows.append(TreeRow("goal", depth, goal=goal))
+            for full_id in goal.tasks:
+                rows.append(TreeRow("task", depth + 1, task=self.plan.tasks[full_id]))
+            for child in goal.children:
+                walk(child, depth + 1)
+
+        for strategy in self.plan.strategies.values():
+            for goal_id in strategy.goals:
+                walk(goal_id, 0)
+        return rows
+
+    def alignment(self) -> list[tuple[Goal, Goal | None]]:
+        """Template 5: each top goal with each goal that supports it (its sub-goals)."""
+        pairs: list[tuple[Goal, Goal | None]] = []
+        for strategy in self.plan.strategies.values():
+            for goal_id in strategy.goals:
+                goal = self.plan.goals[goal_id]
+                children = [self.plan.goals[c] for c in goal.children if c in self.plan.goals]
+                if children:
+                    pairs.extend((goal, child) for child in children)
+                else:
+                    pairs.append((goal, None))
+        return pairs
+
+    def headline_goals(self) -> list[Goal]:
+        """Top goals, and every goal with an observed KPI value, in tree order."""
+        return [row.goal for row in self.goal_tree()
+                if row.kind == "goal" and row.goal and (row.goal.level == 1 or row.goal.actual is not None)]
+
+    # --- weeks -------------------------------------------------------------------------------
+
+    def _weeks(self) -> list[Week]:
+        # The same reading of "active in a week" as PC602, so the site and `check` agree.
+        from ..rules.tracking import _finished_before, _report_history
+
+        plan = self.plan
+        history = _report_history(plan)
+        by_department: dict[str, list[Task]] = defaultdict(list)
+        for task in plan.tasks.values():
+            if task.department and task.status != "cancelled" and task.start and task.end:
+                by_department[task.department].append(task)
+
+        def active(department: str, start: dt.date, end: dt.date) -> list[Task]:
+            return [t for t in by_department.get(department, ())
+                    if t.start <= end and t.end >= start
+                    and not _finished_before(t, history.get(t.full_id, []), start)]
+
+        reports: dict[str, list[Report]] = defaultdict(list)
+        for report in plan.reports:
+            reports[report.week].append(report)
+        weeks = []
+        lag_limit = self.config.thresholds.schedule_lag
+        for week in sorted(reports):
+            start, end = figures.week_range(week)
+            counted = end <= plan.as_of
+            sent = {r.department: r for r in reports[week]}
+            departments = []
+            order = list(plan.departments) + sorted(set(sent) - set(plan.departments))
+            for department in order:
+                report = sent.get(department)
+                if report is None:
+                    # a department with active tasks and no report, in a week others reported
+                    due = active(department, start, end) if counted else []
+                    if due:
+                        departments.append(DepartmentWeek(department, None, [], due))
+                    continue
+                rows = [self._entry_row(entry, end, lag_limit) for entry in report.entries]
+                listed = {entry.task for entry in report.entries}
+                missing = ([t for t in active(department, start, end) if t.full_id not in listed]
+                           if start <= plan.as_of else [])
+                departments.append(DepartmentWeek(department, report, rows, missing))
+            weeks.append(Week(week, start, end, counted, departments))
+        return weeks
+
+    def _entry_row(self, entry: ReportEntry, week_end: dt.date, lag_limit: float) -> EntryRow:
+        task = self.plan.tasks.get(entry.task) if entry.task else None
+        reported = entry.progress if entry.progress is not None else (100.0 if entry.done == "yes" else None)
+        planned = lag = None
+        if task is not None and task.start and task.end:
+            planned = figures.planned_progress(task.start, task.end, week_end)
+            if reported is not None:
+                lag = planned - reported
+        return EntryRow(entry, task, reported, planned, lag, lag is not None and lag > lag_limit)
+
+    # --- dashboard ---------------------------------------------------------------------------
+
+    def status_counts(self) -> tuple[list[tuple[Any, dict[str, int]]], dict[str, int]]:
+        rows = []
+        total = {s: 0 for s in STATUSES}
+        for workstream in self.plan.workstreams.values():
+            counts = {s: 0 for s in STATUSES}
+            for full_id in workstream.tasks:
+                status = self.plan.tasks[full_id].status
+                counts[status] += 1
+                total[status] += 1
+            rows.append((workstream, counts))
+        return rows, total
+
+    def alerts(self) -> list[Alert]:
+        plan, L = self.plan, self.labels
+        lag_limit = self.config.thresholds.schedule_lag
+        found: list[Alert] = []
+        for row in self.goal_tree():
+            goal = row.goal
+            if row.kind == "goal" and goal and goal.alert:
+                metric = goal.metric
+                found.append(Alert(
+                    "kpi", "warning" if goal.alert == "below" else "note", self.goal_href(goal.id), goal.title,
+                    f"{metric.name if metric else ''} {fmt.number(goal.actual)} / {fmt.number(metric.target if metric else None)}"
+                    f" {metric.unit if metric else ''} · {L('achievement')} {fmt.percent(goal.achievement)}"
+                    f" · {L('alert.' + goal.alert)} ({goal.actual_source})", goal.owner))
+        for review in plan.reviews:
+            if review.start > plan.as_of:
+                continue  # a period not begun is not judged yet (as PC603)
+            for r in review.rows:
+                if r.alert:
+                    found.append(Alert(
+                        "kpi", "warning" if r.alert == "below" else "note", f"reviews.html#review-{review.label}",
+                        f"{review.label} · {r.metric}",
+                        f"{fmt.number(r.actual)} / {fmt.number(r.target)} {r.unit} · {L('achievement')} "
+                        f"{fmt.percent(r.achievement)} · {L('alert.' + r.alert)}", r.owner))
+        for task in plan.tasks.values():
+            if task.status == "overdue":
+                found.append(Alert("overdue", "warning", self.task_href(task.full_id), task.name,
+                                   f"{L('end')} {fmt.date(task.end)} · {L('progress')} {fmt.percent(task.progress)}",
+                                   task.owner))
+        for task in plan.tasks.values():
+            if task.status in ("in_progress", "not_started", "blocked") and task.lag is not None and task.lag > lag_limit:
+                found.append(Alert("lagging", "warning", self.task_href(task.full_id), task.name,
+                                   f"{L('planned')} {fmt.percent(task.planned_progress)} · {L('actual')} "
+                                   f"{fmt.percent(task.progress)} · {L('lag')} {_points(task.lag)}",
+                                   task.owner))
+        for week in self.weeks:
+            for dw in week.missing_reports:
+                found.append(Alert("missing_report", "warning", week_page(week.week),
+                                   f"{week.week} · {self.department_name(dw.department)}",
+                                   L("no_report") + ": " + ", ".join(t.name for t in dw.missing)))
+            for dw, task in week.missing_entries:
+                found.append(Alert("missing_entry", "warning", week_page(week.week),
+                                   f"{week.week} · {self.department_name(dw.department)}",
+                                   f"{L('missing_entry')}: {task.name}", task.owner))
+        return found
+
+    def budget_rows(self) -> list[dict[str, Any]]:
+        rows = []
+        for strategy in self.plan.strategies.values():
+            budget = strategy.budget
+            top_goals = [self.plan.goals[g] for g in strategy.goals if g in self.plan.goals]
+            if budget is None:
+                continue
+            allocation = [(name, share, budget.total * share / 100) for name, share in budget.allocation.items()]
+            rows.append({
+                "strategy": strategy,
+                "budget": budget,
+                "contingency": None if budget.contingency is None else budget.total * budget.contingency / 100,
+                "allocation": allocation,
+                "allocated": sum(amount for _, _, amount in allocation),
+                "allocated_share": sum(share for _, share, _ in allocation),
+                "goals": sum(g.budget or 0 for g in top_goals),
+            })
+        return rows
+
+    # --- reviews -----------------------------------------------------------------------------
+
+    def comparison(self) -> tuple[list[Review], list[tuple[str, list[ReviewRow | None]]]]:
+        """Period over period: metrics (by name) that more than one review measures."""
+        reviews = list(self.plan.reviews)
+        by_metric: dict[str, dict[int, ReviewRow]] = defaultdict(dict)
+        for index, review in enumerate(reviews):
+            for row in review.rows:
+                by_metric[row.metric].setdefault(index, row)
+        shared = sorted(name for name, seen in by_metric.items() if len(seen) > 1)
+        periods = sorted({i for name in shared for i in by_metric[name]})
+        table = [(name, [by_metric[name].get(i) for i in periods]) for name in shared]
+        return [reviews[i] for i in periods], table
+
+    def review_owners(self) -> list[str]:
+        return [row.owner for review in self.plan.reviews for row in review.rows if row.owner]
+
+    # --- people ------------------------------------------------------------------------------
+
+    def people_rows(self) -> list[PersonRow]:
+        rows = []
+        as_of = self.plan.as_of
+        for person in self.plan.people.values():
+            tasks = [t for t in self.plan.tasks.values() if t.owner == person.id]
+            goals = [g for g in self.plan.goals.values() if g.owner == person.id]
+            counts = {s: sum(1 for t in tasks if t.status == s) for s in STATUSES}
+            active = sum(1 for t in tasks if t.start and t.end and t.start <= as_of <= t.end
+                         and t.status not in ("done", "cancelled"))
+            rows.append(PersonRow(person, tasks, goals, counts, active))
+        return rows
+
+    # --- filters -----------------------------------------------------------------------------
+
+    def filters(self, tasks: Iterable[Task] = (), owners: Iterable[str | None] = (),
+                statuses: bool = True) -> dict[str, list[tuple[str, str]]]:
+        """The select boxes for a page's tables: the owners, departments and statuses of
+        its rows (value, label), sorted by label."""
+        tasks = list(tasks)
+        people = {t.owner for t in tasks if t.owner} | {o for o in owners if o}
+        departments = {t.department for t in tasks if t.department}
+        departments |= {self.plan.people[p].department for p in people
+                        if p in self.plan.people and self.plan.people[p].department}
+        found = {
+            "owner": sorted(((p, self.person_name(p)) for p in people), key=lambda item: (item[1], item[0])),
+            "department": sorted(((d, self.department_name(d)) for d in departments),
+                                 key=lambda item: (item[1], item[0])),
+        }
+        if statuses:
+            present = {t.status for t in tasks}
+            found["status"] = [(s, self.labels("status." + s)) for s in STATUSES if s in present]
+        return {key: values for key, values in found.items() if values}
+
+    def person_department(self, person_id: str | None) -> str:
+        person = self.plan.people.get(person_id or "")
+        return person.department or "" if person else ""
+
+    # --- helpers the templates call ------------------------------------------------------------
+
+    def label_or(self, key: str, default: str) -> str:
+        """The label for a key the catalogue may not have (a free-text module name)."""
+        return self.labels(key) if key in fmt.LABELS else default
+
+    def workstream_tasks(self, workstream) -> list[Task]:
+        return [self.plan.tasks[t] for t in workstream.tasks if t in self.plan.tasks]
+
+    @staticmethod
+    def first_start(tasks: Iterable[Task]) -> dt.date | None:
+        return min((t.start for t in tasks if t.start), default=None)
+
+    @staticmethod
+    def last_end(tasks: Iterable[Task]) -> dt.date | None:
+        return max((t.end for t in tasks if t.end), default=None)
+
+    def lagging_tasks(self) -> list[Task]:
+        """Tasks behind plan at as_of (lag > 0) or overdue, most behind first: the
+        市場任務進度跟蹤表 view, from the model's figures."""
+        found = [t for t in self.plan.tasks.values()
+                 if t.status not in ("done", "cancelled")
+                 and (t.status == "overdue" or (t.lag is not None and t.lag > 0))]
+        return sorted(found, key=lambda t: (-(t.lag or 0), t.full_id))
+
+    def latest_entry(self, full_id: str) -> tuple[Report, ReportEntry] | None:
+        """The task's entry in the latest counted report that mentions it."""
+        found = None
+        for report in sorted(self.plan.reports, key=lambda r: (r.end, r.department)):
+            if report.counted:
+                for entry in report.entries:
+                    if entry.task == full_id:
+                        found = (report, entry)
+        return found
+
+    @staticmethod
+    def results(results: dict[str, Any]) -> str:
+        """Key results as people read them: 總播放量 120,000、點贊量 8,000."""
+        return "、".join(f"{name} {fmt.number(value)}" for name, value in results.items())
+
+    @staticmethod
+    def change(rows: list[ReviewRow]) -> str:
+        """Achievement change from the previous period to the latest, in points."""
+        if len(rows) < 2 or rows[-1].achievement_pct is None or rows[-2].achievement_pct is None:
+            return "—"
+        delta = rows[-1].achievement_pct - rows[-2].achievement_pct
+        return f"+{delta}" if delta > 0 else ("0" if delta == 0 else f"−{-delta}")
+
+    def capacity(self, person: Person) -> int:
+        return person.capacity or self.config.thresholds.max_concurrent_tasks
+
+    def matrix_people(self) -> list[tuple[str, list[Person]]]:
+        """People grouped by department, in the team's order (no department last)."""
+        groups: dict[str, list[Person]] = {d: [] for d in self.plan.departments}
+        for person in self.plan.people.values():
+            groups.setdefault(person.department or "", []).append(person)
+        return [(d, members) for d, members in groups.items() if members]
+
+    def matrix_columns(self) -> int:
+        return 2 + len(self.plan.people)
+
+    def supports(self, task: Task, person: Person) -> bool:
+        """Whether ``person`` leads a department supporting ``task`` (配合部門 contact)."""
+        return any(self.plan.departments[d].lead == person.id
+                   for d in task.support if d in self.plan.departments)
+
+    # --- pages -------------------------------------------------------------------------------
+
+    def title(self) -> str:
+        if self.config.title:
+            return self.config.title
+        for strategy in self.plan.strategies.values():
+            return strategy.title
+        return "plancode"
+
+    def period(self) -> str:
+        spans = [f"{s.start.isoformat()} – {s.end.isoformat()}" for s in self.plan.strategies.values()]
+        return " · ".join(dict.fromkeys(spans)) or "—"
+
+    def pages(self) -> list[tuple[str, str, dict[str, Any]]]:
+        """(file, template, context) of every page."""
+        plan = self.plan
+        pages: list[tuple[str, str, dict[str, Any]]] = [
+            ("index.html", "dashboard.html.j2", {"nav": "index.html"}),
+            ("goals.html", "goals.html.j2", {"nav": "goals.html"}),
+            ("workstreams.html", "workstreams.html.j2", {"nav": "workstreams.html"}),
+            ("weeks.html", "weeks.html.j2", {"nav": "weeks.html"}),
+            ("reviews.html", "reviews.html.j2", {"nav": "reviews.html"}),
+            ("people.html", "people.html.j2", {"nav": "people.html"}),
+        ]
+        for workstream in plan.workstreams.values():
+            pages.append((workstream_page(workstream.id), "workstream.html.j2",
+                          {"nav": "workstreams.html", "workstream": workstream,
+                           "tasks": [plan.tasks[t] for t in workstream.tasks]}))
+        for week in self.weeks:
+            pages.append((week_page(week.week), "week.html.j2", {"nav": "weeks.html", "week": week}))
+        return pages
+
+
+def site_files(plan: Plan, config: Config, labels: Labels, charts: dict[str, str],
+               baseline: dict | None = None, template_cache: Path | None = None) -> dict[str, bytes]:
+    """Every file of the site: pages, ``static/``, and ``charts/NAME.svg`` for each chart
+    in ``charts`` (name → SVG text, as rendered by the build). A chart of the layout that
+    ``charts`` does not hold is left out of its page; the tables carry the same figures.
+    ``baseline`` must be the one the Gantt charts were rendered with. ``template_cache``:
+    a folder where compiled templates are kept between builds (compiling them is most of
+    the time of a build whose charts are all cached)."""
+    site = _Site(plan, config, labels, charts, baseline)
+    env = _environment(template_cache)
+    common = {
+        "site": site, "plan": plan, "config": config, "L": labels, "lang": labels.locale,
+        "title": site.title(), "period": site.period(), "as_of": plan.as_of.isoformat(),
+        "version": __version__, "NAV": NAV, "STATUSES": STATUSES,
+        "pct": fmt.percent, "num": fmt.number, "date": fmt.date, "bar": _bar,
+        "points": _points, "whole": _whole,
+        "workstream_page": workstream_page, "week_page": week_page,
+    }
+    files: dict[str, bytes] = {}
+    for path, template, context in site.pages():
+        html = env.get_template(template).render(**common, **context)
+        files[path] = html.encode("utf-8")
+    static = resources.files("plancode.render") / "static"
+    for name in STATIC_FILES:
+        files[f"static/{name}"] = (static / name).read_bytes()
+    for name in sorted(charts):
+        files[f"charts/{name}.svg"] = charts[name].encode("utf-8")
+    return files
+
+
+def _bar(value: float | None) -> str:
+    """A CSS width for a progress bar: clamped to 0–100, one decimal, the same bytes for
+    the same figure."""
+    if value is None:
+        return "0"
+    return f"{min(max(value, 0.0), 100.0):.1f}".rstrip("0").rstrip(".")
+
+
+def _points(value: float | None) -> str:
+    """A lag in percentage points, one decimal, halves up: 10, −15.5."""
+    if value is None:
+        return "—"
+    from decimal import ROUND_HALF_UP, Decimal
+
+    rounded = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    text = f"{abs(rounded):f}".rstrip("0").rstrip(".")
+    return ("−" if rounded < 0 else "") + text
+
+
+def _whole(value: float | None) -> str:
+    """A sum of money to the unit: 173,138."""
+    return "—" if value is None else fmt.number(figures.round_half_up(value))
+
+
+def _environment(template_cache: Path | None = None):
+    from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined, select_autoescape
+
+    bytecode_cache = None
+    if template_cache is not None:
+        try:
+            template_cache.mkdir(parents=True, exist_ok=True)
+            # keyed by template name and source checksum: an edited template is recompiled
+            bytecode_cache = FileSystemBytecodeCache(str(template_cache))
+        except OSError:
+            pass  # a cache that cannot be written only costs time
+    return Environment(
+        bytecode_cache=bytecode_cache,
+        loader=PackageLoader("plancode.render", "templates"),
+        # *.html.j2 is not escaped by select_autoescape's defaults: name it
+        autoescape=select_autoescape(enabled_extensions=("html", "html.j2"), default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )

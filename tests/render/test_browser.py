@@ -1,0 +1,179 @@
+"""The built example site in a real browser (issue #4): headless Chromium, driven by
+Playwright, opens every page from file://.
+
+Debian's ``chromium`` is used (Playwright downloads no browser). Without it the test
+skips on a developer's machine and fails under CI (``CI`` set), where .ci/run installs it.
+Screenshots of the dashboard and a workstream page are kept under $PLANCODE_ARTIFACTS
+(else the test's tmp folder) for people to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from plancode.cli import main
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def _unavailable(reason: str):
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}: the browser test must run in CI (.ci/run installs Debian's chromium)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory):
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("playwright is not installed (pip install -e '.[test]')")
+    executable = shutil.which("chromium")
+    if executable is None:
+        _unavailable("Debian's chromium is not installed (apt-get install chromium)")
+    # Chinese text needs a CJK font; the noto-cjk-sans-otc wheel (a plancode dependency)
+    # has one, which fontconfig is told about, so screenshots are readable on any machine.
+    import noto_cjk_sans_otc
+
+    fonts = tmp_path_factory.mktemp("fontconfig")
+    (fonts / "fonts.conf").write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        '  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>\n'
+        f"  <dir>{Path(noto_cjk_sans_otc.FONT_PATH).parent}</dir>\n"
+        f"  <cachedir>{fonts / 'cache'}</cachedir>\n</fontconfig>\n", encoding="utf-8")
+    env = dict(os.environ, FONTCONFIG_FILE=str(fonts / "fonts.conf"))
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS, env=env)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """The example plans built with the real command."""
+    root = tmp_path_factory.mktemp("examples")
+    shutil.copy(REPO / "plancode.yaml", root / "plancode.yaml")
+    shutil.copytree(REPO / "plans", root / "plans")
+    previous = os.getcwd()
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        os.chdir(root)
+        try:
+            result = CliRunner().invoke(main, ["build"], catch_exceptions=False)
+        finally:
+            os.chdir(previous)
+    assert result.exit_code == 0, result.output
+    return root / "site"
+
+
+@pytest.fixture
+def artifacts(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("PLANCODE_ARTIFACTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def open_page(browser, path: Path, width: int = 1280, context=None, **context_options):
+    """A page at ``path`` (in ``context``, else a new one), with the console errors and
+    non-file requests it produced."""
+    if context is None:
+        context = browser.new_context(viewport={"width": width, "height": 900}, **context_options)
+    page = context.new_page()
+    problems: list[str] = []
+    page.on("console", lambda message: problems.append(f"console {message.type}: {message.text}")
+            if message.type in ("error", "warning") else None)
+    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+    page.on("request", lambda request: problems.append(f"request: {request.url}")
+            if not request.url.startswith("file://") else None)
+    page.on("requestfailed", lambda request: problems.append(f"failed: {request.url}"))
+    page.goto(path.as_uri())
+    page.wait_for_load_state("load")
+    return page, problems
+
+
+def test_every_page_loads_without_errors_and_every_image_shows(browser, site):
+    pages = sorted(site.glob("*.html"))
+    assert len(pages) >= 20
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    for path in pages:
+        page, problems = open_page(browser, path, context=context)
+        assert problems == [], (path.name, problems)
+        images = page.eval_on_selector_all("img", "imgs => imgs.map(i => [i.getAttribute('src'), i.complete, i.naturalWidth])")
+        for src, complete, width in images:
+            assert complete and width > 0, (path.name, src)
+        assert page.eval_on_selector("html", "e => e.lang") == "zh-CN"
+        page.close()
+    context.close()
+
+
+def test_choosing_an_owner_hides_the_other_owners_rows(browser, site, artifacts):
+    page, problems = open_page(browser, site / "workstream-douyin-live.html")
+    form = page.locator('form[data-filters="task-table"]')
+    assert form.is_visible()  # the script shows what only works with it
+    rows = page.locator("#task-table tbody tr")
+    assert rows.count() == 4
+    form.locator('select[data-filter="owner"]').select_option("chen.jie")
+    owners = [(rows.nth(i).get_attribute("data-owner"), rows.nth(i).is_visible()) for i in range(rows.count())]
+    assert owners == [("chen.jie", True), ("li.wei", False), ("wang.fang", False), ("chen.jie", True)]
+    assert form.locator("[data-filter-count]").inner_text() == "2 / 4"
+    form.locator('select[data-filter="status"]').select_option("done")
+    assert [rows.nth(i).is_visible() for i in range(4)] == [True, False, False, False]
+    form.locator('select[data-filter="owner"]').select_option("")
+    form.locator('select[data-filter="status"]').select_option("")
+    assert all(rows.nth(i).is_visible() for i in range(4))
+    assert problems == []
+    page.context.close()
+
+    # a filter over several tables: the departments of a week
+    page, problems = open_page(browser, site / "week-2024-W23.html")
+    page.locator('select[data-filter="department"]').select_option("product")
+    visible = page.locator("#week-tables tbody tr:visible")
+    assert {visible.nth(i).get_attribute("data-department") for i in range(visible.count())} == {"product"}
+    assert visible.count() == 3
+    page.context.close()
+
+
+def test_without_javascript_everything_stays_readable(browser, site):
+    page, problems = open_page(browser, site / "workstream-douyin-live.html", java_script_enabled=False)
+    assert not page.locator("form.filters").first.is_visible()  # useless without the script
+    rows = page.locator("#task-table tbody tr")
+    assert all(rows.nth(i).is_visible() for i in range(rows.count()))
+    page.context.close()
+
+
+def test_a_phone_scrolls_tables_not_the_page(browser, site, artifacts):
+    phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1, is_mobile=True)
+    for path in sorted(site.glob("*.html")):
+        page, problems = open_page(browser, path, context=phone)
+        page_width = page.evaluate("document.documentElement.scrollWidth")
+        assert page_width <= 390, (path.name, page_width)
+        assert problems == [], (path.name, problems)
+        if path.name == "workstream-douyin-live.html":
+            wrap = page.locator("#tasks .table-wrap")
+            assert wrap.evaluate("e => e.scrollWidth > e.clientWidth")  # the table scrolls inside
+            page.screenshot(path=str(artifacts / "workstream-phone.png"), full_page=True)
+        page.close()
+    phone.close()
+
+
+def test_print_hides_navigation_and_filters(browser, site):
+    page, problems = open_page(browser, site / "index.html")
+    page.emulate_media(media="print")
+    assert not page.locator("nav").is_visible()
+    assert page.locator("main h1").is_visible()
+    page.context.close()
+
+
+def test_screenshots_of_the_dashboard_and_a_workstream(browser, site, artifacts):
+    for name, shot in (("index.html", "dashboard.png"), ("workstream-douyin-live.html", "workstream.png")):
+        page, problems = open_page(browser, site / name)
+        page.screenshot(path=str(artifacts / shot), full_page=True)
+        assert (artifacts / shot).stat().st_size > 20_000  # a real picture, not a blank page
+        page.context.close()

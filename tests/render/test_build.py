@@ -1,0 +1,236 @@
+"""``plancode build`` (issue #4): the site and the reports written where they belong,
+byte-identical for the same plans, replaced whole and atomically, never over a folder
+that is not plancode's, and charts drawn once."""
+
+from __future__ import annotations
+
+import os
+import re
+import select
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from plancode.cli import main
+from plancode.render import output
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def shared_cache(tmp_path_factory) -> Path:
+    """A chart cache the tests share: drawing is what makes a build slow."""
+    return tmp_path_factory.mktemp("shared-cache")
+
+
+@pytest.fixture
+def examples(tmp_path: Path, monkeypatch, shared_cache: Path) -> Path:
+    """A copy of the example repository (plancode.yaml + plans/), with the shared cache."""
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copy(REPO / "plancode.yaml", root / "plancode.yaml")
+    shutil.copytree(REPO / "plans", root / "plans")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(shared_cache))
+    return root
+
+
+@pytest.fixture
+def fresh(examples: Path, tmp_path: Path, monkeypatch) -> Path:
+    """The example repository with an empty chart cache of its own."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return examples
+
+
+def run(cwd: Path, *args: str):
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, ["--locale", "en", *args], catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_build_writes_the_site_and_the_reports_beside_the_config(fresh):
+    examples = fresh
+    result = run(examples / "plans", "build")  # from a sub-folder: paths are the config's
+    assert result.exit_code == 0, result.output
+    site, reports = examples / "site", examples / "reports"
+    assert (site / "index.html").is_file() and (site / "static" / "site.css").is_file()
+    assert (site / "workstream-douyin-live.html").is_file() and (site / "week-2024-W23.html").is_file()
+    assert (site / "charts" / "gantt-douyin-live.svg").is_file()
+    assert (site / output.MARKER).is_file() and (reports / output.MARKER).is_file()
+    assert (reports / "README.md").is_file()
+    pages = len(list(site.glob("*.html")))
+    lines = result.output.splitlines()
+    assert lines[0] == f"site: {pages} pages, {len(tree(site))} files written to {site.as_posix()}/"
+    assert lines[1].startswith("reports: ") and lines[1].endswith(f"written to {reports.as_posix()}/")
+    assert lines[2] == "charts: 15 drawn, 0 cached"
+    assert not list(examples.glob(".*plancode-*"))  # no staging folder left behind
+
+
+def test_a_second_build_draws_no_chart_and_writes_the_same_bytes(fresh, tmp_path):
+    examples = fresh
+    assert run(examples, "build").exit_code == 0
+    first_site, first_reports = tree(examples / "site"), tree(examples / "reports")
+    cached = {p: p.stat().st_mtime_ns for p in (tmp_path / "cache" / "plancode").rglob("*.svg")}
+    assert len(cached) == 15
+
+    result = run(examples, "build")
+    assert result.exit_code == 0, result.output
+    assert "charts: 0 drawn, 15 cached" in result.output.splitlines()
+    assert {p: p.stat().st_mtime_ns for p in (tmp_path / "cache" / "plancode").rglob("*.svg")} == cached
+    assert tree(examples / "site") == first_site
+    assert tree(examples / "reports") == first_reports
+
+    # without the cache every chart is drawn again, to the same bytes
+    result = run(examples, "build", "--no-cache", "--out", "fresh/site", "--markdown", "fresh/reports")
+    assert "charts: 15 drawn, 0 cached" in result.output.splitlines()
+    assert "Drawing charts" not in result.output  # not a terminal: no progress bar
+    assert tree(examples / "fresh" / "site") == first_site
+    assert tree(examples / "fresh" / "reports") == first_reports
+
+
+def test_output_paths_on_the_command_line_are_relative_to_the_working_directory(examples):
+    (examples / "work").mkdir()
+    result = run(examples / "work", "build", "--out", "public", "--markdown", "docs/reports")
+    assert result.exit_code == 0, result.output
+    assert (examples / "work" / "public" / "index.html").is_file()
+    assert (examples / "work" / "docs" / "reports" / "README.md").is_file()
+    assert not (examples / "site").exists()
+
+
+def test_refuses_to_replace_a_folder_plancode_did_not_make(examples):
+    user = examples / "site"
+    user.mkdir()
+    (user / "notes.txt").write_text("mine", encoding="utf-8")
+    result = run(examples, "build")
+    assert result.exit_code == 2
+    assert "site is not empty and was not made by plancode (it has no .plancode-build file)" in result.output
+    assert tree(user) == {"notes.txt": b"mine"}
+    assert not (examples / "reports").exists()  # refused before anything was written
+
+
+def test_an_empty_folder_is_used(examples):
+    (examples / "site").mkdir()
+    assert run(examples, "build").exit_code == 0
+    assert (examples / "site" / "index.html").is_file()
+
+
+def test_a_file_in_the_way_is_refused(examples):
+    (examples / "reports").write_text("not a folder", encoding="utf-8")
+    result = run(examples, "build")
+    assert result.exit_code == 2
+    assert "is a file, not a folder" in result.output
+
+
+def test_the_two_outputs_must_be_different_folders(examples):
+    result = run(examples, "build", "--out", "out", "--markdown", "out/reports")
+    assert result.exit_code == 2
+    assert "two different folders" in result.output
+
+
+def test_plans_with_errors_build_nothing(examples):
+    ws = examples / "plans" / "2024" / "workstreams" / "douyin-live.yaml"
+    ws.write_text(ws.read_text(encoding="utf-8").replace("owner: chen.jie", "owner: nobody", 1), encoding="utf-8")
+    result = run(examples, "build")
+    assert result.exit_code == 1
+    assert "PC202" in result.output
+    assert "nothing was built" in result.output
+    assert not (examples / "site").exists() and not (examples / "reports").exists()
+
+
+def test_a_rebuild_replaces_the_whole_tree(examples):
+    assert run(examples, "build").exit_code == 0
+    (examples / "site" / "stale.html").write_text("old", encoding="utf-8")
+    (examples / "plans" / "2024" / "workstreams" / "loyalty.yaml").unlink()
+    assert run(examples, "build").exit_code == 0
+    assert not (examples / "site" / "stale.html").exists()
+    assert not (examples / "site" / "workstream-loyalty.html").exists()
+    assert not (examples / "site" / "charts" / "gantt-loyalty.svg").exists()
+    assert (examples / "site" / "workstream-douyin-live.html").is_file()
+
+
+def test_a_failed_write_leaves_the_previous_tree_whole(tmp_path):
+    target = tmp_path / "site"
+    output.write_tree({"index.html": b"v1", "charts/a.svg": b"<svg/>"}, target)
+    before = tree(target)
+    # "page" is written as a file, then "page/inner.html" cannot be: the build dies midway
+    with pytest.raises(OSError):
+        output.write_tree({"index.html": b"v2", "page": b"x", "page/inner.html": b"y"}, target)
+    assert tree(target) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # the staging folder is gone
+
+
+def test_generated_paths_stay_inside_the_tree(tmp_path):
+    for bad in ("../escape.html", "/etc/passwd", "a/../../b", ".plancode-build", "a\\b"):
+        with pytest.raises(ValueError):
+            output.write_tree({bad: b"x"}, tmp_path / "site")
+    assert not (tmp_path / "site").exists()
+
+
+def test_a_baseline_revision_is_read_from_git(examples):
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.com",
+               GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.com")
+    for command in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "plans"]):
+        subprocess.run(command, cwd=examples, check=True, env=env)
+    ws = examples / "plans" / "2024" / "workstreams" / "douyin-live.yaml"
+    ws.write_text(ws.read_text(encoding="utf-8").replace("end: 2024-06-20", "end: 2024-06-22"), encoding="utf-8")
+    plain = run(examples, "build", "--out", "plain", "--markdown", "plain-reports")
+    assert plain.exit_code == 0, plain.output
+    result = run(examples, "build", "--baseline", "HEAD")
+    assert result.exit_code == 0, result.output
+    assert "baseline: task dates of HEAD drawn behind the Gantt bars" in result.output
+    gantt = "charts/gantt-douyin-live.svg"
+    assert (examples / "site" / gantt).read_bytes() != (examples / "plain" / gantt).read_bytes()
+    assert (examples / "site" / "charts/gantt-lead-gen.svg").read_bytes() != b""
+
+    missing = run(examples, "build", "--baseline", "no-such-revision")
+    assert missing.exit_code == 2
+    assert "no-such-revision" in missing.output
+    assert "Traceback" not in missing.output
+
+
+def test_a_progress_bar_on_a_terminal(fresh):
+    examples = fresh
+    master, slave = os.openpty()
+    env = dict(os.environ, COLUMNS="100")
+    process = subprocess.Popen([sys.executable, "-m", "plancode", "--locale", "en", "build"], cwd=examples,
+                               stdin=slave, stdout=slave, stderr=slave, env=env)
+    os.close(slave)
+    seen = b""
+    while True:
+        ready, _, _ = select.select([master], [], [], 60)
+        if not ready:
+            break
+        try:
+            chunk = os.read(master, 4096)
+        except OSError:  # the terminal closed: the process has ended
+            break
+        if not chunk:
+            break
+        seen += chunk
+    os.close(master)
+    assert process.wait(timeout=60) == 0, seen.decode(errors="replace")
+    text = seen.decode("utf-8", errors="replace")
+    assert "Drawing charts" in text and "15/15" in text
+    assert "charts: 15 drawn, 0 cached" in text
+
+
+def test_messages_in_chinese(examples):
+    previous = os.getcwd()
+    os.chdir(examples)
+    try:
+        result = CliRunner().invoke(main, ["build"], catch_exceptions=False)  # the config's zh-CN
+    finally:
+        os.chdir(previous)
+    assert result.exit_code == 0
+    assert re.search(r"^圖表:繪製 \d+ 個,緩存 \d+ 個$", result.output, re.M)
+    assert "網站:" in result.output and "已寫入" in result.output
