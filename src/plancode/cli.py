@@ -163,11 +163,18 @@ def schema(kind: str | None) -> None:
 @main.command()
 @click.option("--what", type=click.Choice(["tasks", "goals", "reviews", "reports"]),
               help="One table (default: all of them for json, tasks for csv).")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json", show_default=True,
+              help="xlsx: the teams' Excel templates, one sheet per workstream, report and review.")
+@click.option("--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to FILE (needed for xlsx on a terminal); an existing file needs --force.")
+@click.option("--force", is_flag=True, help="Replace the --output file if it exists.")
 @click.pass_obj
-def export(state: State, what: str | None, fmt: str) -> None:
+def export(state: State, what: str | None, fmt: str, output: Path | None, force: bool) -> None:
     """Print the computed tables (tasks, goals, reviews, reports) for BI tools and
     spreadsheets. Exits 1 without output when the plans have errors."""
+    if fmt == "xlsx" and what == "goals":
+        raise click.BadParameter("goals have no spreadsheet template; use --format json or csv",
+                                 param_hint="--what")
     from . import export as exporter
     from .problems import Severity
     from .reporters import Report, text
@@ -178,9 +185,14 @@ def export(state: State, what: str | None, fmt: str) -> None:
         click.echo(text(Report(errors, len(ws.files), ws.messages)), err=True, nl=False)
         sys.exit(EXIT_FINDINGS)
     if fmt == "json":
-        click.echo(exporter.to_json(ws.plan, (what,) if what else exporter.TABLES), nl=False)
+        data: str | bytes = exporter.to_json(ws.plan, (what,) if what else exporter.TABLES)
+    elif fmt == "csv":
+        data = exporter.to_csv(ws.plan, what or "tasks")
     else:
-        click.echo(exporter.to_csv(ws.plan, what or "tasks"), nl=False)
+        data = exporter.to_xlsx(ws.plan, (what,) if what else ("tasks", "reports", "reviews"), ws.config.locale)
+    from .commands._writing import emit
+
+    emit(data, output, force, ws.messages, state.cwd)
 
 
 @main.command("rules")

@@ -107,6 +107,14 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def to_xlsx(plan: Plan, tables: tuple[str, ...], locale: str) -> bytes:
+    """The teams' Excel templates (Gantt, weekly tracking, evaluation), one sheet per
+    workstream, report and review, readable again by ``plancode import``."""
+    from .spreadsheet import workbook
+
+    return workbook(plan, tables, locale, plan.as_of)
+
+
 def to_csv(plan: Plan, table: str) -> str:
     rows = ROWS[table](plan)
     out = io.StringIO()

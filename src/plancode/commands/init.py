@@ -1,0 +1,164 @@
+"""``plancode init [DIR]``: a new plan repository, ready for a team and for CI.
+
+It writes ``plancode.yaml``, a small example plan set in Chinese (team, strategy, one
+workstream, one weekly report, one review), the JSON Schemas with the editor settings
+that use them, the GitHub workflow that runs the plancode action, the pre-commit
+config and ``.gitattributes`` for plan-aware ``git diff``.
+
+The example's dates are placed around the day it is created (``--as-of`` or today), so
+``plancode check`` finds it clean on that day: a task finished a month ago, one in
+progress with last week's report, and the next ones still to come.
+
+It never replaces a file: an existing one is skipped and named. There is no ``--force``,
+on purpose: the files are examples and defaults, and replacing a team's real
+``plans/team.yaml`` with an example would lose work. To refresh a generated file (the
+schemas after an upgrade), delete it and run ``plancode init`` again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from importlib import resources
+from pathlib import Path
+
+import click
+
+from .. import __version__, i18n
+from ..cli import State
+
+#: the GitHub repository of the plancode action and pre-commit hook (owner/name)
+ACTION_REPOSITORY = "plancode/plancode"
+#: the kinds whose JSON Schemas are copied (defs holds the shared definitions)
+SCHEMAS = ("config", "defs", "team", "strategy", "workstream", "report", "review")
+#: the git textconv that makes `git diff` read plan files as plancode does (issue #5)
+TEXTCONV = "plancode textconv"
+
+i18n.register({
+    "init-created": ("created  {path}", "已建立  {path}"),
+    "init-skipped": ("skipped  {path} (it exists; left as it is)", "已略過  {path}(已存在,保持不變)"),
+    "init-failed": ("cannot write {path}: {reason}", "無法寫入 {path}:{reason}"),
+    "init-summary": (
+        "{created} files created, {skipped} skipped in {dir}",
+        "已在 {dir} 建立 {created} 個文件,略過 {skipped} 個",
+    ),
+    "init-next": (
+        "Next:\n"
+        "  cd {dir}\n"
+        "  git init                                  # when it is not a git repository yet\n"
+        "  plancode check                            # the example plans are clean\n"
+        "  pip install pre-commit && pre-commit install   # check before every commit\n"
+        "  git config diff.plancode.textconv \"{textconv}\"   # plan-aware git diff\n"
+        "Then replace the example with your plans; plancode's docs/workflow.md walks through the rest.",
+        "下一步:\n"
+        "  cd {dir}\n"
+        "  git init                                  # 若尚未是 git 倉庫\n"
+        "  plancode check                            # 示例計劃沒有問題\n"
+        "  pip install pre-commit && pre-commit install   # 每次提交前自動檢查\n"
+        "  git config diff.plancode.textconv \"{textconv}\"   # 讓 git diff 讀懂計劃\n"
+        "然後把示例換成你們的計劃;完整流程見 plancode 的 docs/workflow.md。",
+    ),
+})
+
+_DAY = re.compile(r"@DAY([+-]\d+)@")
+
+
+def example_monday(today: dt.date) -> dt.date:
+    """The Monday the example is placed around: this week's, unless the example (35 days
+    back, 28 ahead) would then cross into another year and so fall outside the strategy's
+    period; in early January and in December it moves to the first Monday that fits in
+    (that year, or the next one: in December a team plans next year)."""
+    monday = today - dt.timedelta(days=today.weekday())
+    if monday + dt.timedelta(days=28) > dt.date(today.year, 12, 31):
+        return _first_fitting_monday(today.year + 1)
+    return max(monday, _first_fitting_monday(today.year))
+
+
+def _first_fitting_monday(year: int) -> dt.date:
+    earliest = dt.date(year, 1, 1) + dt.timedelta(days=35)
+    return earliest + dt.timedelta(days=(7 - earliest.weekday()) % 7)
+
+
+def tokens(today: dt.date) -> dict[str, str]:
+    monday = example_monday(today)
+    last_week = monday - dt.timedelta(days=7)
+    iso_year, iso_week, _ = last_week.isocalendar()
+    quarter = (monday.month - 1) // 3  # the previous quarter, 0 meaning last year's Q4
+    last_quarter = f"{monday.year}-Q{quarter}" if quarter else f"{monday.year - 1}-Q4"
+    return {
+        "@YEAR@": str(monday.year),
+        "@LAST_WEEK@": f"{iso_year}-W{iso_week:02d}",
+        "@LAST_QUARTER@": last_quarter,
+        "@VERSION@": __version__,
+        "@ACTION@": ACTION_REPOSITORY,
+        "@TEXTCONV@": TEXTCONV,
+        "@MONDAY@": monday.isoformat(),
+    }
+
+
+def fill(text: str, values: dict[str, str]) -> str:
+    monday = dt.date.fromisoformat(values["@MONDAY@"])
+    text = _DAY.sub(lambda m: (monday + dt.timedelta(days=int(m[1]))).isoformat(), text)
+    for token, value in values.items():
+        text = text.replace(token, value)
+    return text
+
+
+def starter_files(today: dt.date) -> dict[str, bytes]:
+    """Relative path -> content of every file ``init`` writes, in the order it writes them."""
+    values = tokens(today)
+    year, week, quarter = values["@YEAR@"], values["@LAST_WEEK@"], values["@LAST_QUARTER@"]
+    starter = resources.files("plancode.starter")
+    layout = {
+        "plancode.yaml": "plancode.yaml",
+        "plans/team.yaml": "team.yaml",
+        f"plans/{year}/strategy.yaml": "strategy.yaml",
+        f"plans/{year}/workstreams/douyin-live.yaml": "workstream.yaml",
+        f"plans/{year}/reports/{week}-marketing.yaml": "report.yaml",
+        f"plans/{year}/reviews/{quarter}.yaml": "review.yaml",
+        ".github/workflows/plans.yml": "plans-workflow.yml",
+        ".pre-commit-config.yaml": "pre-commit-config.yaml",
+        ".gitattributes": "gitattributes",
+        ".gitignore": "gitignore",
+        ".vscode/settings.json": "vscode-settings.json",
+    }
+    files = {target: fill(starter.joinpath(source).read_text("utf-8"), values).encode("utf-8")
+             for target, source in layout.items()}
+    schemas = resources.files("plancode.schemas")
+    for name in SCHEMAS:
+        files[f"schema/{name}.schema.json"] = schemas.joinpath(f"{name}.schema.json").read_bytes()
+    return files
+
+
+@click.command("init")
+@click.argument("directory", required=False, default=".",
+                type=click.Path(file_okay=False, path_type=Path))
+@click.pass_obj
+def command(state: State, directory: Path) -> None:
+    """Start a plan repository in DIRECTORY (default: here): plancode.yaml, example plans,
+    JSON Schemas and editor settings, the GitHub workflow, the pre-commit config and
+    .gitattributes. Existing files are never replaced: they are skipped and named."""
+    from ..i18n import DEFAULT_LOCALE, Messages
+    from ._writing import shown, write_file
+
+    messages = Messages(state.locale or DEFAULT_LOCALE)
+    target = directory if directory.is_absolute() else state.cwd / directory
+    created = skipped = 0
+    for relative, data in starter_files(state.as_of or dt.date.today()).items():
+        path = target / relative
+        where = shown(path, state.cwd)
+        try:
+            write_file(path, data)
+        except FileExistsError:
+            skipped += 1
+            click.echo(messages("init-skipped", path=where))
+            continue
+        except OSError as exc:
+            click.echo(f"plancode: {messages('init-failed', path=where, reason=exc.strerror or exc)}", err=True)
+            raise SystemExit(2) from None
+        created += 1
+        click.echo(messages("init-created", path=where))
+    shown_dir = shown(target, state.cwd) if target.resolve() != state.cwd.resolve() else "."
+    click.echo(messages("init-summary", created=created, skipped=skipped, dir=shown_dir))
+    if created:
+        click.echo("\n" + messages("init-next", dir=shown_dir, textconv=TEXTCONV))

@@ -1,0 +1,1267 @@
+"""The spreadsheet bridge: the teams' Excel templates (shared/domain/templates.md) read
+into plan files, and the plans written back in the same layouts.
+
+Three templates carry plan data:
+- template 2 營銷執行甘特圖 ↔ a workstream (one sheet, one Gantt);
+- template 3 營銷執行跟蹤表 ↔ weekly reports (one document per department);
+- template 4 營銷效果評估表 ↔ a review.
+
+A sheet is recognised by its header row (found among the first rows, under any title
+row), in Traditional or Simplified Chinese or in English, with the columns in any order.
+Cells are read the way people type them — ``2024.06.01``, ``6月15日``, ``90%``, ``90萬``,
+``已完成``, a person's name or role — and every cell that cannot be read is reported at
+its place (``gantt.xlsx:Sheet1!E4``), never skipped silently.
+
+openpyxl is imported inside the functions that open or write a workbook: ``plancode
+check`` never imports this module.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from . import i18n
+
+i18n.register({
+    "sheet-not-a-date": ("「{value}」 is not a date", "「{value}」不是日期"),
+    "sheet-no-year": (
+        "「{value}」 has no year: pass --year, or keep one strategy whose period gives it",
+        "「{value}」沒有年份:請加 --year,或保留一個可確定年份的策略",
+    ),
+    "sheet-not-a-percent": ("「{value}」 is not a percentage from 0 to 100", "「{value}」不是 0 到 100 的百分比"),
+    "sheet-not-a-number": ("「{value}」 is not a number", "「{value}」不是數字"),
+    "sheet-not-money": (
+        "「{value}」 is not an amount of money (e.g. 8000, 0.8萬, 1.5萬元)",
+        "「{value}」不是金額(例如 8000、0.8萬、1.5萬元)",
+    ),
+    "sheet-not-days": ("「{value}」 is not a number of days", "「{value}」不是天數"),
+    "sheet-days-mismatch": (
+        "「{value}」 days does not match {start} to {end}, which is {days} days (both ends included)",
+        "工期「{value}」天與 {start} 至 {end} 不符,應為 {days} 天(含首尾兩天)",
+    ),
+    "sheet-end-before-start": ("「{value}」 is before the start {start}", "「{value}」早於開始日期 {start}"),
+    "sheet-unknown-person": (
+        "「{value}」 is not a person of the team (write their name, role or id)",
+        "「{value}」不是團隊中的人員(請寫姓名、職位或人員 id)",
+    ),
+    "sheet-ambiguous-person": (
+        "「{value}」 could be any of {people}: write the person's name or id",
+        "「{value}」可能是 {people} 中的任何一位:請寫姓名或人員 id",
+    ),
+    "sheet-unknown-department": (
+        "「{value}」 is not a department of the team (write its name or id)",
+        "「{value}」不是團隊中的部門(請寫部門名稱或 id)",
+    ),
+    "sheet-unknown-goal": (
+        "「{value}」 is not a goal of the strategy (write its id or title)",
+        "「{value}」不是策略中的目標(請寫目標 id 或標題)",
+    ),
+    "sheet-unknown-status": (
+        "「{value}」 is not a status: 未開始, 進行中, 已完成, 逾期, 受阻 or 已取消",
+        "「{value}」不是有效狀態:未開始、進行中、已完成、逾期、受阻或已取消",
+    ),
+    "sheet-status-progress": (
+        "「{value}」 says the task is done, but its progress is {progress} %: make it 100 % or change the status",
+        "狀態「{value}」表示已完成,但進度為 {progress}%:請改為 100% 或修改狀態",
+    ),
+    "sheet-unknown-done": (
+        "「{value}」 is not 是, 否 or 部分完成 (yes, no, partial)",
+        "「{value}」不是 是、否 或 部分完成",
+    ),
+    "sheet-unknown-predecessor": (
+        "「{value}」 is not a task of this sheet (its name or id) nor WORKSTREAM/TASK of the plans",
+        "「{value}」不是本表中的任務(名稱或編號),也不是計劃中的 WORKSTREAM/TASK",
+    ),
+    "sheet-ambiguous-predecessor": (
+        "「{value}」 names several tasks of this sheet: use the task's id",
+        "本表中有多個任務叫「{value}」:請改用任務編號",
+    ),
+    "sheet-unknown-task": (
+        "「{value}」 names no task of the plans: add a task column with WORKSTREAM/TASK, or "
+        "use the task's exact name",
+        "「{value}」對應不到計劃中的任務:請加一列「任務」填寫 WORKSTREAM/TASK,或使用任務的完整名稱",
+    ),
+    "sheet-ambiguous-task": (
+        "「{value}」 could be any of {tasks}: add a task column with WORKSTREAM/TASK",
+        "「{value}」可能是 {tasks} 中的任何一個:請加一列「任務」填寫 WORKSTREAM/TASK",
+    ),
+    "sheet-bad-id": (
+        "「{value}」 is not an id: letters, digits, `.`, `_` and `-`, starting with a letter or digit",
+        "「{value}」不是有效 id:只能用英文字母、數字、`.`、`_`、`-`,並以字母或數字開頭",
+    ),
+    "sheet-duplicate-id": ("「{value}」 is the id of an earlier row too", "「{value}」與前面某行的編號重複"),
+    "sheet-missing-name": ("the row has no task name", "這一行沒有任務名稱"),
+    "sheet-missing-value": ("the row has no {column}", "這一行沒有「{column}」"),
+    "sheet-unit-mismatch": (
+        "「{value}」 is in {unit}, but the row's other figure is in {other}",
+        "「{value}」的單位是 {unit},但同一行的另一個數值單位是 {other}",
+    ),
+    "sheet-achievement-mismatch": (
+        "「{value}」 matches neither actual ÷ target ({up}) nor target ÷ actual ({down})",
+        "「{value}」與 實際÷目標({up})和 目標÷實際({down})都不符",
+    ),
+    "sheet-risk-lines": (
+        "{count} lines, but the risk cell has {risks}: write one line per risk",
+        "有 {count} 行,但風險點只有 {risks} 行:請每個風險一行",
+    ),
+    "sheet-unknown-direction": (
+        "「{value}」 is not a direction: 越高越好 (up) or 越低越好 (down)",
+        "「{value}」不是有效方向:越高越好(up)或越低越好(down)",
+    ),
+    "sheet-not-yes-no": ("「{value}」 is not 是 or 否", "「{value}」不是 是 或 否"),
+    "sheet-unreadable": ("cannot read {path}: {reason}", "無法讀取 {path}:{reason}"),
+    "sheet-old-excel": (
+        "{path} is an old .xls workbook: save it as .xlsx (or .csv) in Excel or WPS and import that",
+        "{path} 是舊版 .xls 文件:請在 Excel 或 WPS 中另存為 .xlsx(或 .csv)後再導入",
+    ),
+    "sheet-not-a-sheet": (
+        "{path} is neither an .xlsx workbook nor a .csv file",
+        "{path} 既不是 .xlsx 工作簿,也不是 .csv 文件",
+    ),
+    "sheet-csv-encoding": (
+        "{path} is neither UTF-8 nor GB18030 text: save it as CSV UTF-8",
+        "{path} 既不是 UTF-8 也不是 GB18030 編碼:請另存為「CSV UTF-8」",
+    ),
+    "sheet-ignored-column": (
+        "column 「{value}」 is not part of {template}; it is left out",
+        "「{value}」列不屬於{template},已略過",
+    ),
+    "template-workstream": ("template 2 (Gantt)", "模板2 營銷執行甘特圖"),
+    "template-review": ("template 4 (evaluation)", "模板4 營銷效果評估表"),
+    "template-report": ("template 3 (weekly tracking)", "模板3 營銷執行跟蹤表"),
+})
+
+ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+#: cells that say "nothing here" in every template
+DASHES = {"", "-", "–", "—", "－", "--", "/", "n/a", "N/A", "NA"}
+#: …and, in a structured column (predecessors, risks, departments), "none"
+NONE_WORDS = {"無", "无", "none", "None", "沒有", "没有"}
+HEADER_ROWS = 20
+_SPLIT = re.compile(r"\s*(?:\n|[,，、;；])\s*")
+
+
+# --- layouts -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str  # render/labels.py key of the header written by export
+    aliases: tuple[str, ...]  # headers accepted on import, besides both locales' labels
+
+
+WORKSTREAM_COLUMNS = (
+    Column("id", "sheet.id", ("編號", "编号", "任務編號", "任务编号", "id", "taskid")),
+    Column("name", "task", ("任務", "任务", "任務名稱", "任务名称", "三級任務", "三级任务", "工作任務",
+                            "工作任务", "task", "taskname", "name")),
+    Column("owner", "owner", ("負責人", "负责人", "責任人", "责任人", "owner")),
+    Column("start", "start", ("開始時間", "开始时间", "開始日期", "开始日期", "開始", "开始", "start",
+                              "startdate")),
+    Column("end", "end", ("結束時間", "结束时间", "結束日期", "结束日期", "完成時間", "完成时间", "截止時間",
+                          "截止时间", "截止日期", "結束", "结束", "end", "enddate", "due")),
+    Column("days", "days", ("工期", "days", "duration")),
+    Column("after", "predecessors", ("前置任務", "前置任务", "前置", "predecessor", "predecessors", "after")),
+    Column("progress", "progress", ("當前進度", "当前进度", "進度", "进度", "完成進度", "完成进度", "progress")),
+    Column("status", "status", ("狀態", "状态", "status")),
+    Column("risk", "risk", ("風險點", "风险点", "風險", "风险", "risk", "risks")),
+    Column("mitigation", "mitigation", ("應對措施", "应对措施", "mitigation")),
+    Column("risk_owner", "sheet.risk_owner", ("風險負責人", "风险负责人", "riskowner")),
+    Column("deliverable", "deliverable", ("交付標準", "交付标准", "交付物", "deliverable")),
+    Column("metric", "metric", ("量化指標", "量化指标", "metric")),
+    Column("budget", "budget", ("預算", "预算", "budget")),
+    Column("milestone", "milestone", ("里程碑", "milestone")),
+    Column("goal", "sheet.goal", ("關聯目標", "关联目标", "目標", "目标", "goal")),
+    Column("support", "support", ("配合部門", "配合部门", "support")),
+    Column("resources", "resources", ("資源需求", "资源需求", "resources")),
+    Column("notes", "sheet.notes", ("備注", "备注", "備註", "notes")),
+)
+REVIEW_COLUMNS = (
+    Column("dimension", "dimension", ("評估維度", "评估维度", "維度", "维度", "dimension")),
+    Column("metric", "kpi", ("核心指標", "核心指标", "指標", "指标", "kpi", "metric")),
+    Column("target", "target", ("目標值", "目标值", "目標", "目标", "target")),
+    Column("actual", "actual_value", ("實際值", "实际值", "實際", "实际", "actual")),
+    Column("achievement", "achievement", ("達成率", "达成率", "achievement")),
+    Column("analysis", "analysis", ("差異分析", "差异分析", "analysis", "varianceanalysis")),
+    Column("actions", "actions", ("改進措施", "改进措施", "actions", "improvement")),
+    Column("owner", "owner", ("責任人", "责任人", "負責人", "负责人", "owner")),
+    Column("unit", "sheet.unit", ("單位", "单位", "unit")),
+    Column("goal", "sheet.goal", ("關聯目標", "关联目标", "goal")),
+    Column("direction", "sheet.direction", ("方向", "direction")),
+)
+REPORT_COLUMNS = (
+    Column("department", "department", ("部門", "部门", "department", "dept")),
+    Column("planned", "planned_this_week", ("本周計劃任務", "本周计划任务", "本週計劃任務", "計劃任務",
+                                            "计划任务", "planned", "plannedthisweek")),
+    Column("done", "done", ("完成情況", "完成情况", "done")),
+    Column("reason", "reason", ("未完成原因", "reason")),
+    Column("results", "results", ("關鍵數據結果", "关键数据结果", "關鍵數據", "关键数据", "results",
+                                  "keyresults")),
+    Column("support", "support_needed", ("問題描述與需支持事項", "问题描述与需支持事项", "需支持事項",
+                                         "需支持事项", "support", "issuesandsupportneeded")),
+    Column("next", "next", ("下周計劃", "下周计划", "下週計劃", "next", "nextweek")),
+    Column("task", "task", ("任務", "任务", "task")),
+    Column("progress", "progress", ("當前進度", "当前进度", "進度", "进度", "progress")),
+    Column("adjustment", "adjustment", ("調整措施", "调整措施", "adjustment")),
+    Column("spent", "spent", ("本周花費", "本周花费", "實際花費", "实际花费", "花費", "花费", "spent")),
+)
+
+
+@dataclass(frozen=True)
+class Layout:
+    kind: str
+    columns: tuple[Column, ...]
+    required: frozenset[str]  # the keys that make a row the header
+
+
+LAYOUTS = {
+    "workstream": Layout("workstream", WORKSTREAM_COLUMNS, frozenset({"name", "owner"})),
+    "review": Layout("review", REVIEW_COLUMNS, frozenset({"metric", "target", "actual"})),
+    "report": Layout("report", REPORT_COLUMNS, frozenset({"planned", "done"})),
+}
+
+
+def normalize_header(text: Any) -> str:
+    """A header as compared: full-width folded, lower case, no spaces, no trailing
+    parenthesis (``工期(天)`` is ``工期``, ``完成情況(是/否/部分完成)`` is ``完成情況``)."""
+    text = unicodedata.normalize("NFKC", str(text)).strip().lower()
+    text = re.sub(r"\s+", "", text)
+    return re.sub(r"\(.*\)$", "", text) or text
+
+
+def _alias_index(layout: Layout) -> dict[str, str]:
+    from .render.labels import LABELS
+
+    index: dict[str, str] = {}
+    for column in layout.columns:
+        for alias in (*LABELS.get(column.label, ()), *SHEET_LABELS.get(column.label, ()), *column.aliases):
+            index.setdefault(normalize_header(alias), column.key)
+    return index
+
+
+# --- labels of the export headers that render/labels.py does not have ------------------------
+
+SHEET_LABELS = {
+    "sheet.id": ("ID", "編號"),
+    "sheet.goal": ("Goal", "關聯目標"),
+    "sheet.risk_owner": ("Risk owner", "風險負責人"),
+    "sheet.notes": ("Notes", "備注"),
+    "sheet.unit": ("Unit", "單位"),
+    "sheet.direction": ("Direction", "方向"),
+}
+
+
+def header_label(key: str, locale: str) -> str:
+    from .render.labels import Labels
+
+    if key in SHEET_LABELS:
+        return SHEET_LABELS[key][1 if locale == "zh-CN" else 0]
+    return Labels(locale)(key)
+
+
+# --- reading sheets ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Cell:
+    value: Any
+    row: int  # 1-based
+    column: int  # 1-based
+    number_format: str = "General"
+
+    @property
+    def text(self) -> str:
+        if self.value is None:
+            return ""
+        if isinstance(self.value, float) and self.value == int(self.value):
+            return str(int(self.value))
+        return unicodedata.normalize("NFC", str(self.value)).strip()
+
+    @property
+    def empty(self) -> bool:
+        return self.text in DASHES
+
+
+@dataclass
+class Sheet:
+    file: str  # the file name as shown in messages
+    name: str  # the sheet's name ("" for a CSV file)
+    rows: list[list[Cell]]
+
+    def where(self, row: int, column: int) -> str:
+        cell = f"{column_letter(column)}{row}"
+        return f"{self.file}:{self.name}!{cell}" if self.name else f"{self.file}:{cell}"
+
+
+def column_letter(column: int) -> str:
+    """1 → A, 27 → AA, as spreadsheets name columns."""
+    letters = ""
+    while column:
+        column, rest = divmod(column - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+class SheetError(Exception):
+    """The file cannot be read as a sheet at all (exit 2)."""
+
+    def __init__(self, message_id: str, **values: Any):
+        super().__init__(message_id)
+        self.message_id = message_id
+        self.values = values
+
+
+def read_sheets(path: Path, shown: str) -> list[Sheet]:
+    """Every sheet of an .xlsx/.xlsm workbook, or the one table of a .csv file."""
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise SheetError("sheet-old-excel", path=shown)
+    if suffix == ".csv":
+        return [_read_csv(path, shown)]
+    if suffix not in (".xlsx", ".xlsm"):
+        raise SheetError("sheet-not-a-sheet", path=shown)
+    from zipfile import BadZipFile
+
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(path, data_only=True)
+    except (OSError, BadZipFile, KeyError, ValueError, InvalidFileException) as exc:
+        raise SheetError("sheet-unreadable", path=shown, reason=getattr(exc, "strerror", None) or exc) from None
+    sheets = []
+    for ws in book.worksheets:
+        merged = {}
+        for cell_range in ws.merged_cells.ranges:
+            # a merged cell (a department written once beside its rows) counts in every row
+            top_left = ws.cell(cell_range.min_row, cell_range.min_col)
+            for row in range(cell_range.min_row, cell_range.max_row + 1):
+                for col in range(cell_range.min_col, cell_range.max_col + 1):
+                    merged[(row, col)] = top_left
+        rows = []
+        for row in ws.iter_rows():
+            cells = []
+            for cell in row:
+                source = merged.get((cell.row, cell.column), cell)
+                cells.append(Cell(source.value, cell.row, cell.column, source.number_format or "General"))
+            rows.append(cells)
+        sheets.append(Sheet(shown, ws.title, rows))
+    return sheets
+
+
+def _read_csv(path: Path, shown: str) -> Sheet:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SheetError("sheet-unreadable", path=shown, reason=exc.strerror or exc) from None
+    for encoding in ("utf-8-sig", "gb18030"):  # Excel on Chinese Windows saves GB18030
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise SheetError("sheet-csv-encoding", path=shown)
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    rows = []
+    for number, record in enumerate(csv.reader(io.StringIO(text), dialect), 1):
+        rows.append([Cell(value, number, col) for col, value in enumerate(record, 1)])
+    return Sheet(shown, "", rows)
+
+
+@dataclass
+class Table:
+    """The rows under a recognised header: ``cells[key]`` of each row."""
+
+    sheet: Sheet
+    title: str  # the single-cell row above the header, if any
+    headers: dict[str, Cell]  # key -> its header cell
+    ignored: list[Cell]  # headers of columns the layout does not know
+    rows: list[dict[str, Cell]]
+
+
+def find_table(sheet: Sheet, layout: Layout) -> Table | None:
+    index = _alias_index(layout)
+    for row_number, row in enumerate(sheet.rows[:HEADER_ROWS]):
+        headers: dict[str, Cell] = {}
+        ignored = []
+        for cell in row:
+            key = index.get(normalize_header(cell.text)) if cell.text else None
+            if key is not None and key not in headers:
+                headers[key] = cell
+            elif cell.text and key is None:
+                ignored.append(cell)
+        if not layout.required <= headers.keys():
+            continue
+        title = ""
+        for above in reversed(sheet.rows[:row_number]):
+            filled = {c.text for c in above if c.text}
+            if len(filled) == 1:  # merged title cells repeat one text
+                title = filled.pop()
+                break
+        rows = []
+        for data in sheet.rows[row_number + 1:]:
+            by_column = {c.column: c for c in data}
+            cells = {key: by_column.get(header.column, Cell(None, data[0].row if data else 0, header.column))
+                     for key, header in headers.items()}
+            if all(cell.empty for cell in cells.values()):
+                continue
+            rows.append(cells)
+        return Table(sheet, title, headers, ignored, rows)
+    return None
+
+
+# --- reading values ---------------------------------------------------------------------------
+
+class Unreadable(Exception):
+    """A cell that cannot be read: the message id and its values."""
+
+    def __init__(self, message_id: str, **values: Any):
+        super().__init__(message_id)
+        self.message_id = message_id
+        self.values = values
+
+
+_FULL_DATE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
+_MONTH_DAY = re.compile(r"^(\d{1,2})\s*月\s*(\d{1,2})\s*[日号號]?$")
+
+
+def parse_date(cell: Cell, year: int | None) -> dt.date:
+    """``2024-06-01``, ``2024.06.01``, ``2024/6/1``, ``2024年6月1日``, ``6月15日`` (with
+    ``year``) or a date cell."""
+    value = cell.value
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = unicodedata.normalize("NFKC", cell.text)
+    match = _FULL_DATE.match(text)
+    if match:
+        parts = int(match[1]), int(match[2]), int(match[3])
+    else:
+        match = _MONTH_DAY.match(text)
+        if not match:
+            raise Unreadable("sheet-not-a-date", value=cell.text)
+        if year is None:
+            raise Unreadable("sheet-no-year", value=cell.text)
+        parts = year, int(match[1]), int(match[2])
+    try:
+        return dt.date(*parts)
+    except ValueError:
+        raise Unreadable("sheet-not-a-date", value=cell.text) from None
+
+
+_NUMBER = re.compile(r"^([-+]?\d[\d,]*(?:\.\d+)?|[-+]?\.\d+)\s*(.*)$")
+
+
+def parse_quantity(cell: Cell) -> tuple[float, str]:
+    """A number and the unit written after it: ``90萬`` → (90, "萬"), ``50元/人`` →
+    (50, "元/人"), ``1,200`` → (1200, "")."""
+    value = cell.value
+    if isinstance(value, bool):
+        raise Unreadable("sheet-not-a-number", value=cell.text)
+    if isinstance(value, (int, float)):
+        if "%" in cell.number_format:
+            return _tidy(float(value) * 100), "%"
+        return _tidy(float(value)), ""
+    text = unicodedata.normalize("NFKC", cell.text)
+    match = _NUMBER.match(text)
+    if not match:
+        raise Unreadable("sheet-not-a-number", value=cell.text)
+    return _tidy(float(match[1].replace(",", ""))), match[2].strip()
+
+
+def _tidy(number: float) -> float:
+    """Drop floating-point noise (0.9 × 100 = 90.00000000000001)."""
+    return round(number, 6)
+
+
+def parse_percent(cell: Cell) -> float:
+    value = cell.value
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        number = float(value) * 100 if "%" in cell.number_format else float(value)
+    else:
+        match = re.match(r"^\D{0,4}?(\d+(?:\.\d+)?)\s*%?$", unicodedata.normalize("NFKC", cell.text))
+        if not match:
+            raise Unreadable("sheet-not-a-percent", value=cell.text)
+        number = float(match[1])
+    number = _tidy(number)
+    if not 0 <= number <= 100:
+        raise Unreadable("sheet-not-a-percent", value=cell.text)
+    return number
+
+
+_MONEY_SCALE = {"": 1, "元": 1, "rmb": 1, "cny": 1, "¥": 1, "萬": 10_000, "万": 10_000, "萬元": 10_000,
+                "万元": 10_000, "w": 10_000, "千": 1_000, "千元": 1_000, "k": 1_000, "億": 100_000_000,
+                "亿": 100_000_000, "億元": 100_000_000, "亿元": 100_000_000}
+
+
+def parse_money(cell: Cell) -> float:
+    """An amount in the currency's unit: ``8000``, ``0.8萬`` (8000), ``¥1,500``."""
+    text_cell = Cell(str(cell.value).lstrip("¥￥ ") if isinstance(cell.value, str) else cell.value,
+                     cell.row, cell.column, cell.number_format)
+    try:
+        number, unit = parse_quantity(text_cell)
+    except Unreadable:
+        raise Unreadable("sheet-not-money", value=cell.text) from None
+    scale = _MONEY_SCALE.get(unit.lower())
+    if scale is None or number < 0:
+        raise Unreadable("sheet-not-money", value=cell.text)
+    return _tidy(number * scale)
+
+
+def parse_days(cell: Cell) -> int:
+    try:
+        number, unit = parse_quantity(cell)
+    except Unreadable:
+        raise Unreadable("sheet-not-days", value=cell.text) from None
+    if number != int(number) or number < 1 or unit not in ("", "天", "日", "d", "days", "day"):
+        raise Unreadable("sheet-not-days", value=cell.text)
+    return int(number)
+
+
+_YES = {"是", "yes", "y", "true", "✓", "✔", "√", "1", "◆", "x"}
+_NO = {"否", "no", "n", "false", "✗", "✘", "×", "0"}
+
+
+def parse_yes_no(cell: Cell) -> bool:
+    if isinstance(cell.value, bool):
+        return cell.value
+    text = cell.text.lower()
+    if text in _YES:
+        return True
+    if text in _NO or cell.empty:
+        return False
+    raise Unreadable("sheet-not-yes-no", value=cell.text)
+
+
+STATUS_WORDS = {
+    # written by hand (the only statuses a plan file holds)
+    "受阻": "blocked", "阻塞": "blocked", "blocked": "blocked",
+    "已取消": "cancelled", "取消": "cancelled", "cancelled": "cancelled", "canceled": "cancelled",
+    # computed from dates and progress: read, then left out
+    "已完成": "done", "完成": "done", "done": "done",
+    "進行中": "in_progress", "进行中": "in_progress", "in progress": "in_progress", "in_progress": "in_progress",
+    "未開始": "not_started", "未开始": "not_started", "not started": "not_started", "not_started": "not_started",
+    "逾期": "overdue", "延期": "overdue", "overdue": "overdue",
+}
+
+
+def parse_status(cell: Cell) -> str:
+    status = STATUS_WORDS.get(cell.text.lower())
+    if status is None:
+        raise Unreadable("sheet-unknown-status", value=cell.text)
+    return status
+
+
+DONE_WORDS = {"是": "yes", "yes": "yes", "完成": "yes", "已完成": "yes", "否": "no", "no": "no",
+              "未完成": "no", "部分完成": "partial", "部分": "partial", "partial": "partial",
+              "partly": "partial"}
+
+
+def parse_done(cell: Cell) -> tuple[str, str]:
+    """``是`` → ("yes", ""); ``部分(完成3家)`` → ("partial", "完成3家")."""
+    text = unicodedata.normalize("NFKC", cell.text)
+    match = re.match(r"^(.*?)\s*(?:\((.*)\))?$", text)
+    word, note = (match[1], match[2] or "") if match else (text, "")
+    done = DONE_WORDS.get(word.lower())
+    if done is None:
+        raise Unreadable("sheet-unknown-done", value=cell.text)
+    return done, note.strip()
+
+
+def split_list(cell: Cell) -> list[str]:
+    """The items of a list cell (one per line, or separated by 、 , ;)."""
+    if cell.empty or cell.text in NONE_WORDS:
+        return []
+    return [item for item in _SPLIT.split(cell.text) if item and item not in DASHES]
+
+
+def lines(cell: Cell) -> list[str]:
+    if cell.empty or cell.text in NONE_WORDS:
+        return []
+    return [line.strip() for line in cell.text.splitlines() if line.strip()]
+
+
+# --- names → ids --------------------------------------------------------------------------------
+
+class Directory:
+    """The team and the plan, for turning what people write into ids."""
+
+    def __init__(self, plan: Any):
+        self.plan = plan
+        self.people_by: dict[str, list[str]] = {}
+        for person in plan.people.values():
+            for key in {person.id, person.name, person.role}:
+                if key:
+                    self.people_by.setdefault(key, []).append(person.id)
+
+    def person(self, cell: Cell) -> str:
+        text = cell.text
+        if text in self.plan.people:
+            return text
+        for key in (text, text.replace(" ", "")):
+            found = sorted(set(self.people_by.get(key, ())))
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                names = ", ".join(f"{self.plan.people[p].name} ({p})" for p in found)
+                raise Unreadable("sheet-ambiguous-person", value=text, people=names)
+        raise Unreadable("sheet-unknown-person", value=text)
+
+    def department(self, text: str) -> str:
+        for department in self.plan.departments.values():
+            if text in (department.id, department.name):
+                return department.id
+        raise Unreadable("sheet-unknown-department", value=text)
+
+    def goal(self, cell: Cell) -> str:
+        text = cell.text
+        if text in self.plan.goals:
+            return text
+        found = [g.id for g in self.plan.goals.values() if g.title == text]
+        if len(found) == 1:
+            return found[0]
+        raise Unreadable("sheet-unknown-goal", value=text)
+
+    def person_label(self, person_id: str | None) -> str:
+        """A person as a sheet shows them: the name when it names one person, else the id."""
+        if not person_id:
+            return ""
+        person = self.plan.people.get(person_id)
+        if person is None:
+            return person_id
+        return person.name if self.people_by.get(person.name) == [person.id] else person.id
+
+    def department_label(self, department_id: str) -> str:
+        department = self.plan.departments.get(department_id)
+        if department is None:
+            return department_id
+        same = [d for d in self.plan.departments.values() if d.name == department.name]
+        return department.name if len(same) == 1 else department_id
+
+
+# --- import: sheets -> plan documents ----------------------------------------------------------
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    message_id: str
+    values: dict[str, Any] = field(default_factory=dict)
+    fatal: bool = True  # False: a note (a column left out)
+
+    def text(self, messages: i18n.Messages) -> str:
+        values = dict(self.values)
+        if "template" in values:
+            values["template"] = messages(f"template-{values['template']}")
+        return f"{self.where}: {messages(self.message_id, **values)}"
+
+
+class _Reader:
+    """Reads one table's cells, collecting a Problem for each that cannot be read."""
+
+    def __init__(self, table: Table):
+        self.table = table
+        self.problems: list[Problem] = []
+
+    def report(self, cell: Cell, exc: Unreadable) -> None:
+        self.problems.append(Problem(self.table.sheet.where(cell.row, cell.column), exc.message_id, exc.values))
+
+    def read(self, row: dict[str, Cell], key: str, parse, *args: Any) -> Any:
+        """``parse(cell, *args)`` for a filled cell; None when empty or unreadable."""
+        cell = row.get(key)
+        if cell is None or cell.empty:
+            return None
+        try:
+            return parse(cell, *args)
+        except Unreadable as exc:
+            self.report(cell, exc)
+            return None
+
+    def text(self, row: dict[str, Cell], key: str) -> str | None:
+        cell = row.get(key)
+        return None if cell is None or cell.empty else cell.text
+
+
+@dataclass
+class Imported:
+    documents: list[tuple[str, dict[str, Any]]]  # (suggested file name, document)
+    problems: list[Problem]
+    title: str = ""
+
+
+def _ignored_notes(table: Table, layout: Layout) -> list[Problem]:
+    return [Problem(table.sheet.where(cell.row, cell.column), "sheet-ignored-column",
+                    {"value": cell.text, "template": layout.kind}, fatal=False)
+            for cell in table.ignored]
+
+
+def import_workstream(table: Table, plan: Any, ident: str, year: int | None, title: str | None = None,
+                      goal: str | None = None, owner: str | None = None) -> Imported:
+    """Template 2 rows → one workstream document."""
+    reader = _Reader(table)
+    names = Directory(plan)
+    rows = table.rows
+    ids: list[str] = []
+    seen: set[str] = set()
+    for number, row in enumerate(rows, 1):
+        written = reader.text(row, "id")
+        task_id = written or f"task-{number}"
+        if written is not None and not ID.match(written):
+            reader.report(row["id"], Unreadable("sheet-bad-id", value=written))
+        elif written is not None and written in seen:
+            reader.report(row["id"], Unreadable("sheet-duplicate-id", value=written))
+        seen.add(task_id)
+        ids.append(task_id)
+    by_name: dict[str, list[str]] = {}
+    for task_id, row in zip(ids, rows):
+        name = reader.text(row, "name")
+        if name:
+            by_name.setdefault(name, []).append(task_id)
+
+    def predecessor(cell: Cell, item: str) -> str:
+        if item in by_name:
+            if len(by_name[item]) > 1:
+                raise Unreadable("sheet-ambiguous-predecessor", value=item)
+            return by_name[item][0]
+        if item in ids:
+            return item
+        if "/" in item and item in plan.tasks:
+            return item
+        raise Unreadable("sheet-unknown-predecessor", value=item)
+
+    tasks = []
+    for task_id, row in zip(ids, rows):
+        task: dict[str, Any] = {"id": task_id}
+        name = reader.text(row, "name")
+        if name is None:
+            reader.report(row["name"], Unreadable("sheet-missing-name"))
+        else:
+            task["name"] = name
+        person = reader.read(row, "owner", names.person)
+        if person:
+            task["owner"] = person
+        after = []
+        if "after" in row:
+            for item in split_list(row["after"]):
+                try:
+                    after.append(predecessor(row["after"], item))
+                except Unreadable as exc:
+                    reader.report(row["after"], exc)
+        if after:
+            task["after"] = after
+        if reader.read(row, "milestone", parse_yes_no):
+            task["milestone"] = True
+        start = reader.read(row, "start", parse_date, year)
+        end = reader.read(row, "end", parse_date, year)
+        days = reader.read(row, "days", parse_days)
+        if start and end and end < start:
+            reader.report(row["end"], Unreadable("sheet-end-before-start", value=row["end"].text, start=start))
+            end = None
+        if start and end and days and days != (end - start).days + 1:
+            reader.report(row["days"], Unreadable("sheet-days-mismatch", value=row["days"].text, start=start,
+                                                  end=end, days=(end - start).days + 1))
+        if start:
+            task["start"] = start.isoformat()
+        if end:
+            task["end"] = end.isoformat()
+        elif days:
+            task["days"] = days
+        progress = reader.read(row, "progress", parse_percent)
+        status = reader.read(row, "status", parse_status)
+        if status == "done":
+            if progress is None:
+                progress = 100.0
+            elif progress < 100:
+                reader.report(row["status"], Unreadable("sheet-status-progress", value=row["status"].text,
+                                                        progress=_number(progress)))
+        if progress is not None:
+            task["progress"] = _number(progress)
+        if status in ("blocked", "cancelled"):
+            task["status"] = status
+        goal_id = reader.read(row, "goal", names.goal)
+        if goal_id and goal_id != goal:
+            task["goal"] = goal_id
+        for key in ("deliverable", "resources"):
+            text = reader.text(row, key)
+            if text:
+                task[key] = text
+        budget = reader.read(row, "budget", parse_money)
+        if budget is not None:
+            task["budget"] = _number(budget)
+        if "support" in row:
+            support = []
+            for item in split_list(row["support"]):
+                try:
+                    support.append(names.department(item))
+                except Unreadable as exc:
+                    reader.report(row["support"], exc)
+            if support:
+                task["support"] = list(dict.fromkeys(support))
+        metric = reader.read(row, "metric", parse_metric)
+        if metric:
+            task["metric"] = metric
+        risks = _risks(reader, row, names)
+        if risks:
+            task["risks"] = risks
+        notes = reader.text(row, "notes")
+        if notes:
+            task["notes"] = notes
+        tasks.append(task)
+
+    if goal is None:
+        # one goal for every task (as an exported sheet writes it) is the workstream's
+        goals = {task.get("goal") for task in tasks}
+        if len(goals) == 1 and None not in goals:
+            goal = goals.pop()
+            for task in tasks:
+                del task["goal"]
+    document: dict[str, Any] = {"kind": "workstream", "version": 1, "id": ident,
+                                "title": title or table.title or ident}
+    if goal:
+        document["goal"] = goal
+    if owner:
+        document["owner"] = owner
+    document["tasks"] = tasks
+    problems = reader.problems + _ignored_notes(table, LAYOUTS["workstream"])
+    return Imported([(f"{ident}.yaml", document)], problems, document["title"])
+
+
+def parse_metric(cell: Cell) -> dict[str, Any]:
+    """``場均GMV 3萬元`` → {name: 場均GMV, unit: 萬元, target: 3}; text without a number is
+    the metric's name alone."""
+    text = unicodedata.normalize("NFKC", cell.text)
+    match = re.match(r"^(.*?\D)\s*(\d[\d,]*(?:\.\d+)?)\s*([^\d\s]*)$", text)
+    if not match or not match[1].strip():
+        return {"name": cell.text}
+    metric: dict[str, Any] = {"name": match[1].strip().rstrip(":：").strip()}
+    if match[3]:
+        metric["unit"] = match[3]
+    metric["target"] = _number(float(match[2].replace(",", "")))
+    return metric
+
+
+def _risks(reader: _Reader, row: dict[str, Cell], names: Directory) -> list[dict[str, Any]]:
+    risk_cell = row.get("risk")
+    risks = lines(risk_cell) if risk_cell is not None else []
+    mitigations = lines(row["mitigation"]) if "mitigation" in row else []
+    owners = lines(row["risk_owner"]) if "risk_owner" in row else []
+    for key, values in (("mitigation", mitigations), ("risk_owner", owners)):
+        if len(values) > len(risks):
+            reader.report(row[key], Unreadable("sheet-risk-lines", count=len(values), risks=len(risks)))
+    result = []
+    for index, risk in enumerate(risks):
+        item: dict[str, Any] = {"risk": risk}
+        if index < len(mitigations):
+            item["mitigation"] = mitigations[index]
+        if index < len(owners):
+            try:
+                item["owner"] = names.person(Cell(owners[index], row["risk_owner"].row, row["risk_owner"].column))
+            except Unreadable as exc:
+                reader.report(row["risk_owner"], exc)
+        result.append(item)
+    return result
+
+
+def _number(value: float) -> int | float:
+    return int(value) if value == int(value) else value
+
+
+DIRECTION_WORDS = {"up": "up", "down": "down", "越高越好": "up", "越低越好": "down", "高": "up",
+                   "低": "down", "↑": "up", "↓": "down", "higher is better": "up",
+                   "lower is better": "down"}
+
+
+def import_review(table: Table, plan: Any, period: Any, title: str | None = None,
+                  owner: str | None = None) -> Imported:
+    """Template 4 rows → one review document."""
+    from .model.figures import achievement
+
+    reader = _Reader(table)
+    names = Directory(plan)
+    rows_out = []
+    for row in table.rows:
+        item: dict[str, Any] = {}
+        dimension = reader.text(row, "dimension")
+        if dimension:
+            item["dimension"] = dimension
+        metric = reader.text(row, "metric")
+        if metric is None:
+            reader.report(row["metric"], Unreadable("sheet-missing-value", column=_header_text(table, "metric")))
+        else:
+            item["metric"] = metric
+        for key in ("target", "actual"):
+            if row[key].empty:
+                reader.report(row[key], Unreadable("sheet-missing-value", column=_header_text(table, key)))
+        target = reader.read(row, "target", parse_quantity)
+        actual = reader.read(row, "actual", parse_quantity)
+        unit = reader.text(row, "unit") or ""
+        units = {u for u in (target[1] if target else "", actual[1] if actual else "") if u}
+        if len(units) > 1:
+            reader.report(row["actual"], Unreadable("sheet-unit-mismatch", value=row["actual"].text,
+                                                    unit=actual[1], other=target[1]))
+        elif units and unit and units != {unit}:
+            cell = row["target"] if target and target[1] else row["actual"]
+            reader.report(cell, Unreadable("sheet-unit-mismatch", value=cell.text, unit=units.pop(), other=unit))
+        else:
+            unit = unit or (units.pop() if units else "")
+        if unit:
+            item["unit"] = unit
+        goal_id = reader.read(row, "goal", names.goal)
+        if goal_id:
+            item["goal"] = goal_id
+        if target is not None:
+            item["target"] = _number(target[0])
+        if actual is not None:
+            item["actual"] = _number(actual[0])
+        direction = None
+        if "direction" in row and not row["direction"].empty:
+            direction = DIRECTION_WORDS.get(row["direction"].text.lower())
+            if direction is None:
+                reader.report(row["direction"], Unreadable("sheet-unknown-direction", value=row["direction"].text))
+        written = reader.read(row, "achievement", parse_quantity)
+        if written is not None and target is not None and actual is not None:
+            # the sheet's rate is computed, not stored; it tells the direction when the
+            # sheet has no direction column: 50 → 45 shown as 111 % is lower-is-better (CAC)
+            shown = written[0] if written[1] == "%" or written[0] > 2 else written[0] * 100
+            rates = {d: achievement(target[0], actual[0], d) for d in ("up", "down")}
+            near = {d: rate is not None and abs(rate - shown) < 1 for d, rate in rates.items()}
+            if direction is None and near["down"] and not near["up"]:
+                direction = "down"
+            elif not near[direction or "up"]:
+                reader.report(row["achievement"], Unreadable(
+                    "sheet-achievement-mismatch", value=row["achievement"].text,
+                    up=_percent(rates["up"]), down=_percent(rates["down"])))
+        if direction == "down":
+            item["direction"] = "down"
+        for key in ("analysis", "actions"):
+            text = reader.text(row, key)
+            if text:
+                item[key] = text
+        person = reader.read(row, "owner", names.person)
+        if person:
+            item["owner"] = person
+        rows_out.append(item)
+    document: dict[str, Any] = {"kind": "review", "version": 1, "period": period}
+    shown_title = title or table.title
+    if shown_title:
+        document["title"] = shown_title
+    if owner:
+        document["owner"] = owner
+    document["rows"] = rows_out
+    problems = reader.problems + _ignored_notes(table, LAYOUTS["review"])
+    name = period if isinstance(period, str) else "review"
+    return Imported([(f"{name}.yaml", document)], problems, shown_title or "")
+
+
+def _percent(value: float | None) -> str:
+    from .model.figures import round_half_up
+
+    return "—" if value is None else f"{round_half_up(value)}%"
+
+
+def _header_text(table: Table, key: str) -> str:
+    """The column's header as the sheet writes it, without a trailing parenthesis."""
+    cell = table.headers.get(key)
+    if cell is None:
+        return key
+    return re.sub(r"\s*[(（].*[)）]$", "", cell.text) or cell.text
+
+
+def import_reports(table: Table, plan: Any, week: str, department: str | None = None) -> Imported:
+    """Template 3 rows → one report document per department."""
+    reader = _Reader(table)
+    names = Directory(plan)
+    by_department: dict[str, list[dict[str, Any]]] = {}
+    for row in table.rows:
+        dept = department
+        if "department" in row and not row["department"].empty:
+            try:
+                dept = names.department(row["department"].text)
+            except Unreadable as exc:
+                reader.report(row["department"], exc)
+                continue
+        if dept is None:
+            cell = row.get("department") or row["planned"]
+            reader.report(cell, Unreadable("sheet-missing-value", column=_header_text(table, "department")
+                                           if "department" in row else "部門 / department"))
+            continue
+        entry: dict[str, Any] = {}
+        planned = reader.text(row, "planned")
+        task_cell = row.get("task") if row.get("task") is not None and not row["task"].empty else row["planned"]
+        if task_cell.empty:
+            reader.report(task_cell, Unreadable("sheet-missing-value", column=_header_text(table, "planned")))
+        else:
+            try:
+                entry["task"] = _task_of(plan, task_cell.text, dept)
+            except Unreadable as exc:
+                reader.report(task_cell, exc)
+        if planned:
+            entry["planned"] = planned
+        done = reader.read(row, "done", parse_done)
+        results: dict[str, Any] = {}
+        if done:
+            entry["done"] = done[0]
+        progress = reader.read(row, "progress", parse_percent)
+        if progress is not None:
+            entry["progress"] = _number(progress)
+        for key in ("reason", "adjustment"):
+            text = reader.text(row, key)
+            if text:
+                entry[key] = text
+        if "results" in row and not row["results"].empty:
+            results.update(parse_results(row["results"], _header_text(table, "results")))
+        if done and done[1]:
+            results[_header_text(table, "done")] = done[1]
+        if results:
+            from .commands._writing import Flow
+
+            entry["results"] = Flow(results)
+        spent = reader.read(row, "spent", parse_money)
+        if spent is not None:
+            entry["spent"] = _number(spent)
+        for key in ("support", "next"):
+            text = reader.text(row, key)
+            if text:
+                entry[key] = text
+        by_department.setdefault(dept, []).append(entry)
+    documents = []
+    for dept, entries in by_department.items():
+        document: dict[str, Any] = {"kind": "report", "version": 1, "week": week, "department": dept}
+        lead = plan.departments[dept].lead if dept in plan.departments else None
+        if lead:
+            document["author"] = lead
+        document["entries"] = entries
+        documents.append((f"{week}-{dept}.yaml", document))
+    problems = reader.problems + _ignored_notes(table, LAYOUTS["report"])
+    return Imported(documents, problems, table.title)
+
+
+def _task_of(plan: Any, text: str, department: str) -> str:
+    """The full id of the task a report row names: its full id, its bare id when unique,
+    or its exact name (the department's tasks first)."""
+    if text in plan.tasks:
+        return text
+    for candidates in ([t for t in plan.tasks.values() if t.department == department],
+                       list(plan.tasks.values())):
+        found = [t.full_id for t in candidates if text in (t.name, t.id)]
+        if len(found) == 1:
+            return found[0]
+        if len(found) > 1:
+            raise Unreadable("sheet-ambiguous-task", value=text, tasks=", ".join(found))
+    raise Unreadable("sheet-unknown-task", value=text)
+
+
+_RESULT = re.compile(r"^(.*?\D)\s*[:：]?\s*([-+]?\d[\d,]*(?:\.\d+)?)\s*(\S*)$")
+
+
+def parse_results(cell: Cell, header: str) -> dict[str, Any]:
+    """``總播放量12萬,點贊量8000+`` → {總播放量(萬): 12, 點贊量: "8000+"}: a name and a
+    number per item; a unit after the number joins the name, so the figure stays a
+    number; text that names no figure is kept whole under the column's header."""
+    text = unicodedata.normalize("NFKC", cell.text)
+    items = [item for item in (text.splitlines() if "\n" in text else _SPLIT.split(text)) if item.strip()]
+    results: dict[str, Any] = {}
+    for item in items:
+        match = _RESULT.match(item.strip())
+        if not match or not match[1].strip(" :："):
+            return {header: cell.text}
+        name, number, unit = match[1].strip(" :："), match[2].replace(",", ""), match[3]
+        value = _number(float(number))
+        if unit in ("", "萬", "万", "次", "條", "条", "個", "个", "家", "件", "人", "元", "%"):
+            results[f"{name}({unit})" if unit else name] = value
+        else:
+            results[name] = f"{number}{unit}"
+    return results
+
+
+# --- export: plans -> the same layouts -----------------------------------------------------------
+
+def workbook(plan: Any, tables: Iterable[str], locale: str, as_of: dt.date) -> bytes:
+    """One .xlsx workbook: a sheet per workstream (template 2), per review (template 4)
+    and per weekly report (template 3), in the layouts ``plancode import`` reads back.
+
+    Byte-identical for the same plans: the document dates are as_of, and the zip entries
+    carry a fixed timestamp."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    names = Directory(plan)
+    used: set[str] = set()
+    wanted = set(tables)
+    if "tasks" in wanted:
+        for stream in plan.workstreams.values():
+            _gantt_sheet(book, _sheet_name(stream.id, used), plan, stream, names, locale)
+    if "reviews" in wanted:
+        for review in plan.reviews:
+            _review_sheet(book, _sheet_name(review.label.replace("..", "_"), used), review, names, locale)
+    if "reports" in wanted:
+        for report in plan.reports:
+            _report_sheet(book, _sheet_name(f"{report.week}-{report.department}", used), plan, report,
+                          names, locale)
+    if not book.worksheets:
+        book.create_sheet("plans")
+    moment = dt.datetime.combine(as_of, dt.time())
+    book.properties.created = book.properties.modified = moment
+    book.properties.creator = "plancode"
+    return _save(book)
+
+
+def _save(book: Any) -> bytes:
+    import zipfile
+
+    from openpyxl.writer.excel import ExcelWriter
+
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(book, archive).write_data()
+    stable = io.BytesIO()
+    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(stable, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            target.writestr(entry, source.read(info.filename))
+    return stable.getvalue()
+
+
+def _sheet_name(text: str, used: set[str]) -> str:
+    # Excel: at most 31 characters, none of []:*?/\ , unique ignoring case
+    base = re.sub(r"[\[\]:*?/\\]", "_", text)[:31] or "sheet"
+    name, counter = base, 2
+    while name.lower() in used:
+        suffix = f"~{counter}"
+        name, counter = base[: 31 - len(suffix)] + suffix, counter + 1
+    used.add(name.lower())
+    return name
+
+
+def _write_table(sheet: Any, title: str, headers: list[str], rows: list[list[Any]],
+                 formats: dict[int, str] | None = None) -> None:
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    sheet.append([title])
+    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(headers), 1))
+    sheet.cell(1, 1).font = Font(bold=True, size=13)
+    sheet.append(headers)
+    for column in range(1, len(headers) + 1):
+        cell = sheet.cell(2, column)
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDEBF7")
+    for row in rows:
+        sheet.append(row)
+    for number, header in enumerate(headers, 1):
+        values = [header] + [row[number - 1] for row in rows]
+        width = max(_display_width(v) for v in values)
+        sheet.column_dimensions[get_column_letter(number)].width = min(max(width + 2, 8), 48)
+        for row_number in range(3, len(rows) + 3):
+            cell = sheet.cell(row_number, number)
+            cell.alignment = Alignment(vertical="top", wrap_text=True)
+            if formats and number in formats:
+                cell.number_format = formats[number]
+    sheet.freeze_panes = "A3"
+
+
+def _display_width(value: Any) -> int:
+    if value is None:
+        return 0
+    longest = max(str(value).splitlines() or [""], key=len)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
+
+
+def _gantt_sheet(book: Any, name: str, plan: Any, stream: Any, names: Directory, locale: str) -> None:
+    from .render.labels import Labels
+
+    labels = Labels(locale)
+    sheet = book.create_sheet(name)
+    keys = [c.key for c in WORKSTREAM_COLUMNS]
+    headers = [header_label(c.label, locale) for c in WORKSTREAM_COLUMNS]
+    tasks = [plan.tasks[t] for t in stream.tasks]
+    counts: dict[str, int] = {}
+    for task in tasks:
+        counts[task.name] = counts.get(task.name, 0) + 1
+    rows = []
+    for task in tasks:
+        after = []
+        for predecessor in task.predecessors:
+            other = plan.tasks[predecessor]
+            if other.workstream == stream.id:
+                after.append(other.name if counts.get(other.name) == 1 else other.id)
+            else:
+                after.append(predecessor)
+        values = {
+            "id": task.id, "name": task.name, "owner": names.person_label(task.owner),
+            "start": task.start, "end": task.end, "days": task.days, "after": "、".join(after),
+            "progress": task.progress / 100, "status": labels(f"status.{task.status}"),
+            "risk": "\n".join(r.risk for r in task.risks),
+            "mitigation": "\n".join(r.mitigation for r in task.risks) if any(r.mitigation for r in task.risks) else "",
+            "risk_owner": "\n".join(names.person_label(r.owner) for r in task.risks)
+            if all(r.owner for r in task.risks) and task.risks else "",
+            "deliverable": task.deliverable, "metric": _metric_text(task.metric),
+            "budget": task.budget, "milestone": labels("done.yes") if task.milestone else "",
+            "goal": task.goal or "", "support": "、".join(names.department_label(d) for d in task.support),
+            "resources": task.resources, "notes": task.notes,
+        }
+        rows.append([values[key] if values[key] != "" else None for key in keys])
+    formats = {keys.index("start") + 1: "yyyy-mm-dd", keys.index("end") + 1: "yyyy-mm-dd",
+               keys.index("progress") + 1: "0%"}
+    _write_table(sheet, stream.title, headers, rows, formats)
+
+
+def _metric_text(metric: Any) -> str:
+    if metric is None:
+        return ""
+    if metric.target is None:
+        return metric.name
+    return f"{metric.name} {_number(metric.target)}{metric.unit}"
+
+
+def _review_sheet(book: Any, name: str, review: Any, names: Directory, locale: str) -> None:
+    from .render.labels import Labels
+
+    labels = Labels(locale)
+    sheet = book.create_sheet(name)
+    keys = [c.key for c in REVIEW_COLUMNS]
+    headers = [header_label(c.label, locale) for c in REVIEW_COLUMNS]
+    rows = []
+    for row in review.rows:
+        values = {
+            "dimension": row.dimension, "metric": row.metric, "target": row.target, "actual": row.actual,
+            "achievement": row.achievement_pct / 100 if row.achievement_pct is not None else None,
+            "analysis": row.analysis, "actions": row.actions, "owner": names.person_label(row.owner),
+            "unit": row.unit, "goal": row.goal or "", "direction": labels(f"direction.{row.direction}"),
+        }
+        rows.append([values[key] if values[key] != "" else None for key in keys])
+    _write_table(sheet, review.title or review.label, headers, rows, {keys.index("achievement") + 1: "0%"})
+
+
+def _report_sheet(book: Any, name: str, plan: Any, report: Any, names: Directory, locale: str) -> None:
+    from .render.labels import Labels
+
+    labels = Labels(locale)
+    sheet = book.create_sheet(name)
+    keys = [c.key for c in REPORT_COLUMNS]
+    headers = [header_label(c.label, locale) for c in REPORT_COLUMNS]
+    rows = []
+    for entry in report.entries:
+        values = {
+            "department": names.department_label(report.department), "planned": entry.planned,
+            "done": labels(f"done.{entry.done}") if entry.done else "", "reason": entry.reason,
+            "results": "\n".join(f"{k}: {v}" for k, v in entry.results.items()),
+            "support": entry.support, "next": entry.next, "task": entry.task or entry.task_ref,
+            "progress": entry.progress / 100 if entry.progress is not None else None,
+            "adjustment": entry.adjustment, "spent": entry.spent,
+        }
+        rows.append([values[key] if values[key] != "" else None for key in keys])
+    department = plan.departments.get(report.department)
+    title = f"{department.name if department else report.department} {report.week}"
+    _write_table(sheet, title, headers, rows, {keys.index("progress") + 1: "0%"})

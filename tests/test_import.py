@@ -1,0 +1,400 @@
+"""The spreadsheet bridge: `plancode import` reads the teams' template sheets (real .xlsx
+files written with openpyxl, and CSV), `plancode export --format xlsx` writes them back,
+and a round trip gives back the same plan."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import pty
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import openpyxl
+import pytest
+import yaml
+
+from conftest import EXAMPLES, REPO, PlanRepo
+from plancode.loader import PlanLoader
+
+
+def load(text: str):
+    """YAML as plancode reads it (dates stay text, `yes` is not a boolean)."""
+    return yaml.load(text, Loader=PlanLoader)
+
+CONTENT = """\
+kind: workstream
+id: douyin-content
+title: 抖音內容計劃
+goal: online-up-35
+tasks:
+  - id: short-videos
+    name: 抖音短視頻發布5條
+    owner: chen.jie
+    start: 2024-06-03
+    end: 2024-06-09
+    deliverable: 發布5條
+  - id: new-stores
+    name: 拓展5家新門店
+    owner: wang.fang
+    start: 2024-06-03
+    end: 2024-06-30
+    deliverable: 簽約5家
+"""
+
+
+def sheet_file(path: Path, rows: list[list], title: str = "Sheet1", merge_title: bool = False) -> Path:
+    """A real workbook, the way a team keeps its template."""
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = title
+    for row in rows:
+        ws.append(row)
+    if merge_title:
+        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=len(rows[1]))
+    book.save(path)
+    return path
+
+
+def csv_file(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+GANTT_ROWS = [
+    ["營銷執行甘特圖:抖音直播帶貨計劃"],
+    ["task", "owner", "start", "end", "工期(天)", "前置任務", "當前進度", "狀態", "風險點"],
+    ["直播賬號搭建", "專員", "2024-06-01", "2024.06.10", 10, "–", "100%", "已完成", "–"],
+    ["選品與庫存對接", "經理", "2024/6/5", "6月15日", 11, "直播賬號搭建", "90%", "進行中", "部分庫存不足"],
+    ["直播腳本策劃", "主管", dt.datetime(2024, 6, 10), "6月20日", "11天", "選品與庫存對接", 0.7, "受阻",
+     "主播檔期沖突"],
+    ["首場直播執行", "陳杰", "6月25日", "6月25日", 1, "直播腳本策劃", "0%", "未開始", "設備調試風險"],
+]
+
+
+# --- template 2: a Gantt sheet becomes a workstream ----------------------------------------------
+
+def test_a_gantt_sheet_becomes_a_workstream_that_passes_check(base_repo, tmp_path):
+    book = sheet_file(tmp_path / "gantt.xlsx", GANTT_ROWS, merge_title=True)
+    book_cell = openpyxl.load_workbook(book)["Sheet1"]["G5"]
+    book_cell.number_format = "0%"  # 0.7 shown as 70 %, as Excel keeps a percent cell
+    result = base_repo.run("import", str(book), "--as", "workstream", "--id", "douyin-live",
+                           "--goal", "online-up-35", "--owner", "li.wei",
+                           "--output", "plans/douyin-live.yaml")
+    assert result.exit_code == 0, result.output
+    data = load((base_repo.root / "plans/douyin-live.yaml").read_text("utf-8"))
+    assert data["title"] == "營銷執行甘特圖:抖音直播帶貨計劃"  # the title row above the header
+    assert data["goal"] == "online-up-35" and data["owner"] == "li.wei"
+    account, selection, script, first = data["tasks"]
+    assert account == {"id": "task-1", "name": "直播賬號搭建", "owner": "chen.jie", "start": "2024-06-01",
+                       "end": "2024-06-10", "progress": 100}
+    # the role 經理 is 李偉 alone; 6月15日 takes the strategy's year; predecessors by name
+    assert selection["owner"] == "li.wei" and selection["end"] == "2024-06-15"
+    assert selection["after"] == ["task-1"] and selection["risks"] == [{"risk": "部分庫存不足"}]
+    assert script["status"] == "blocked" and script["owner"] == "wang.fang" and script["start"] == "2024-06-10"
+    assert first["owner"] == "chen.jie" and first["progress"] == 0 and "status" not in first
+    checked = base_repo.run("check", "--select", "PC1,PC2,PC4")
+    assert checked.exit_code == 0, checked.output
+
+
+def test_every_cell_that_cannot_be_read_is_reported_and_nothing_is_written(base_repo, tmp_path):
+    rows = [list(r) for r in GANTT_ROWS]
+    rows[2][3] = "6月31日"        # D3: no such day
+    rows[3][1] = "王五"           # B4: not in the team
+    rows[3][6] = "九成"           # G4: not a percentage
+    rows[4][7] = "暫停"           # H5: not a status
+    rows[5][5] = "直播彩排"       # F6: no such task
+    rows[2][4] = 12              # E3: 2024-06-01..? (D3 unreadable: not compared)
+    rows[3][4] = 12              # E4: 2024-06-05..2024-06-15 is 11 days
+    book = sheet_file(tmp_path / "gantt.xlsx", rows)
+    target = base_repo.root / "plans/douyin-live.yaml"
+    result = base_repo.run("import", str(book), "--as", "workstream", "--output", str(target))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        "gantt.xlsx:Sheet1!D3: 「6月31日」 is not a date",
+        "gantt.xlsx:Sheet1!B4: 「王五」 is not a person of the team (write their name, role or id)",
+        "gantt.xlsx:Sheet1!E4: 「12」 days does not match 2024-06-05 to 2024-06-15, which is 11 days "
+        "(both ends included)",
+        "gantt.xlsx:Sheet1!G4: 「九成」 is not a percentage from 0 to 100",
+        "gantt.xlsx:Sheet1!H5: 「暫停」 is not a status: 未開始, 進行中, 已完成, 逾期, 受阻 or 已取消",
+        "gantt.xlsx:Sheet1!F6: 「直播彩排」 is not a task of this sheet (its name or id) nor WORKSTREAM/TASK "
+        "of the plans",
+        "plancode: cells that could not be read: 6; nothing was written",
+    ]
+    assert not target.exists()
+
+
+def test_the_same_in_chinese(base_repo, tmp_path):
+    rows = [list(r) for r in GANTT_ROWS]
+    rows[2][3] = "6月31日"
+    book = sheet_file(tmp_path / "gantt.xlsx", rows)
+    result = base_repo.run("--locale", "zh-CN", "import", str(book), "--as", "workstream", "--id", "x")
+    assert result.stderr.splitlines()[0] == "gantt.xlsx:Sheet1!D3: 「6月31日」不是日期"
+
+
+def test_a_role_that_several_people_hold_must_be_a_name(base_repo, tmp_path):
+    base_repo.write("plans/team.yaml", """\
+        kind: team
+        departments:
+          - {id: marketing, name: 市場部, lead: li.wei}
+          - {id: sales, name: 銷售部, lead: zhang.min}
+        people:
+          - {id: li.wei, name: 李偉, department: marketing, role: 經理}
+          - {id: zhang.min, name: 張敏, department: sales, role: 經理}
+          - {id: chen.jie, name: 陳杰, department: marketing, role: 專員}
+          - {id: wang.fang, name: 王芳, department: sales, role: 主管}
+        """)
+    book = csv_file(tmp_path / "gantt.csv", "任務名稱,負責人,開始時間,結束時間\n選品與庫存對接,經理,2024-06-05,2024-06-15\n")
+    result = base_repo.run("import", str(book), "--as", "workstream", "--id", "x")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == ("gantt.csv:B2: 「經理」 could be any of 李偉 (li.wei), 張敏 (zhang.min): "
+                                             "write the person's name or id")
+
+
+def test_simplified_chinese_and_english_headers_and_gb18030_csv(base_repo, tmp_path):
+    simplified = "任务名称,负责人,开始时间,结束时间,前置任务,当前进度,状态,风险点\n" \
+                 "直播账号搭建,chen.jie,2024-06-01,2024-06-10,,100%,已完成,\n" \
+                 "选品与库存对接,李偉,2024-06-11,2024-06-15,直播账号搭建,30%,进行中,部分库存不足\n"
+    book = csv_file(tmp_path / "甘特图.csv", simplified, encoding="gb18030")  # Excel on Chinese Windows
+    result = base_repo.run("import", str(book), "--as", "workstream", "--id", "live", "--goal", "online-up-35")
+    assert result.exit_code == 0, result.output
+    tasks = load(result.stdout)["tasks"]
+    assert [(t["name"], t["owner"], t.get("after")) for t in tasks] == [
+        ("直播账号搭建", "chen.jie", None), ("选品与库存对接", "li.wei", ["task-1"])]
+    english = "Task,Owner,Start,End,Days,Predecessors,Progress,Status,Risk\n" \
+              "Account setup,chen.jie,2024-06-01,2024-06-10,10,,100%,Done,\n" \
+              "Product selection,li.wei,2024-06-11,,5,Account setup,30%,In progress,Stock shortage\n"
+    result = base_repo.run("import", str(csv_file(tmp_path / "live.csv", english)), "--as", "workstream",
+                           "--goal", "online-up-35")
+    data = load(result.stdout)
+    assert data["id"] == "live"  # from the file name
+    assert data["tasks"][1] == {"id": "task-2", "name": "Product selection", "owner": "li.wei",
+                                "after": ["task-1"], "start": "2024-06-11", "days": 5, "progress": 30,
+                                "risks": [{"risk": "Stock shortage"}]}
+
+
+def test_a_date_without_a_year_needs_one(repo, tmp_path):
+    """Without a strategy, 6月15日 has no year until --year gives one."""
+    from conftest import TEAM
+
+    repo.write("plans/team.yaml", TEAM)
+    book = csv_file(tmp_path / "g.csv", "任務,負責人,開始時間,結束時間\n選品,李偉,6月5日,6月15日\n")
+    missing = repo.run("import", str(book), "--as", "workstream", "--id", "x")
+    assert missing.exit_code == 1
+    assert "g.csv:C2: 「6月5日」 has no year: pass --year" in missing.stderr
+    given = repo.run("import", str(book), "--as", "workstream", "--id", "x", "--year", "2025")
+    assert load(given.stdout)["tasks"][0]["end"] == "2025-06-15"
+
+
+def test_sheets_without_the_template_and_old_excel_files_are_usage_errors(base_repo, tmp_path):
+    other = sheet_file(tmp_path / "budget.xlsx", [["科目", "金額"], ["推廣", 40000]])
+    result = base_repo.run("import", str(other), "--as", "workstream", "--id", "x")
+    assert result.exit_code == 2
+    assert "no sheet has the header row of template 2 (Gantt)" in result.stderr
+    old = tmp_path / "gantt.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0")
+    result = base_repo.run("import", str(old), "--as", "workstream", "--id", "x")
+    assert result.exit_code == 2
+    assert "is an old .xls workbook: save it as .xlsx (or .csv)" in result.stderr
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a zip")
+    assert base_repo.run("import", str(broken), "--as", "workstream", "--id", "x").exit_code == 2
+
+
+# --- template 4: an evaluation becomes a review --------------------------------------------------
+
+def test_an_evaluation_sheet_becomes_a_review_and_the_rate_tells_the_direction(base_repo, tmp_path):
+    book = sheet_file(tmp_path / "2024-Q3.xlsx", [
+        ["評估維度", "核心指標", "目標值", "實際值", "達成率", "差異分析", "改進措施", "責任人"],
+        ["銷售結果", "季度銷售額", "90萬", "108萬", "120%", "線上直播帶貨超預期,貢獻30萬", "增加直播場次", "經理"],
+        ["獲客效率", "新客獲客成本(CAC)", "50元/人", "45元/人", "111%", "小紅書種草轉化率提升", "擴大KOL合作范圍", "主管"],
+        ["品牌影響", "品牌搜索量", "20萬次", "25萬次", 1.25, "抖音話題傳播帶動搜索增長", "加大短視頻投放", "專員"],
+    ], title="評估")
+    result = base_repo.run("import", str(book), "--as", "review", "--output", "plans/2024-Q3.yaml")
+    assert result.exit_code == 0, result.output
+    review = load((base_repo.root / "plans/2024-Q3.yaml").read_text("utf-8"))
+    assert review["period"] == "2024-Q3"  # from the file name
+    sales, cac, search = review["rows"]
+    assert sales == {"dimension": "銷售結果", "metric": "季度銷售額", "unit": "萬", "target": 90, "actual": 108,
+                     "analysis": "線上直播帶貨超預期,貢獻30萬", "actions": "增加直播場次", "owner": "li.wei"}
+    assert cac["direction"] == "down" and cac["unit"] == "元/人" and cac["owner"] == "wang.fang"
+    assert "direction" not in search and search["unit"] == "萬次"
+    ws = base_repo.workspace()
+    assert [(r.metric, r.achievement_pct) for r in ws.plan.reviews[0].rows] == [
+        ("季度銷售額", 120), ("新客獲客成本(CAC)", 111), ("品牌搜索量", 125)]
+    assert base_repo.run("check", "--select", "PC1,PC2").exit_code == 0
+
+
+def test_an_achievement_that_fits_neither_direction_and_mixed_units_are_reported(base_repo, tmp_path):
+    book = csv_file(tmp_path / "review.csv",
+                    "核心指標,目標值,實際值,達成率\n季度銷售額,90萬,108萬,130%\n新客數,30家,28萬,93%\n")
+    result = base_repo.run("import", str(book), "--as", "review", "--period", "2024-Q2")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        "review.csv:D2: 「130%」 matches neither actual ÷ target (120%) nor target ÷ actual (83%)",
+        "review.csv:C3: 「28萬」 is in 萬, but the row's other figure is in 家",
+    ]
+
+
+# --- template 3: a tracking sheet becomes weekly reports -----------------------------------------
+
+TRACKING = (
+    "部門,本周計劃任務,完成情況(是/否/部分完成),未完成原因,關鍵數據結果,問題描述與需支持事項,下周計劃\n"
+    '市場部,抖音短視頻發布5條,是,–,"總播放量12萬,點贊量8000+",無,策劃直播福利活動\n'
+    "銷售部,拓展5家新門店,部分(完成3家),區域競爭激烈,新增門店月均銷售額3.5萬,申請增加門店拓展人員1名,重點跟進剩余2家門店談判\n"
+)
+
+
+def test_a_tracking_sheet_becomes_one_report_per_department(base_repo, tmp_path):
+    base_repo.write("plans/content.yaml", CONTENT)
+    book = csv_file(tmp_path / "2024-W23.csv", TRACKING)
+    result = base_repo.run("import", str(book), "--as", "report", "--output", "plans/2024/")
+    assert result.exit_code == 0, result.output
+    marketing = load((base_repo.root / "plans/2024/2024-W23-marketing.yaml").read_text("utf-8"))
+    sales = load((base_repo.root / "plans/2024/2024-W23-sales.yaml").read_text("utf-8"))
+    assert marketing["author"] == "li.wei" and sales["author"] == "zhang.min"
+    assert marketing["entries"] == [{
+        "task": "douyin-content/short-videos", "planned": "抖音短視頻發布5條", "done": "yes",
+        "results": {"總播放量(萬)": 12, "點贊量": "8000+"}, "support": "無", "next": "策劃直播福利活動"}]
+    assert sales["entries"][0]["done"] == "partial"
+    assert sales["entries"][0]["reason"] == "區域競爭激烈"
+    assert sales["entries"][0]["results"] == {"新增門店月均銷售額(萬)": 3.5, "完成情況": "完成3家"}
+    assert base_repo.run("check", "--select", "PC1,PC6").exit_code == 0
+
+
+def test_reports_of_several_departments_need_a_folder_or_a_department(base_repo, tmp_path):
+    base_repo.write("plans/content.yaml", CONTENT)
+    book = csv_file(tmp_path / "2024-W23.csv", TRACKING)
+    several = base_repo.run("import", str(book), "--as", "report", "--output", "one.yaml")
+    assert several.exit_code == 2
+    assert "the sheet holds 2 departments' reports (marketing, sales)" in several.stderr
+    assert not (base_repo.root / "one.yaml").exists()
+    one = base_repo.run("import", str(book), "--as", "report", "--department", "sales", "--output", "one.yaml")
+    assert one.exit_code == 0
+    assert load((base_repo.root / "one.yaml").read_text("utf-8"))["department"] == "sales"
+
+
+def test_a_row_that_names_no_task_is_reported(base_repo, tmp_path):
+    base_repo.write("plans/content.yaml", CONTENT)
+    book = csv_file(tmp_path / "track.csv", "部門,本周計劃任務,完成情況\n市場部,優化直播產品話術,是\n財務部,對賬,否\n")
+    result = base_repo.run("import", str(book), "--as", "report", "--week", "2024-W23")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:2] == [
+        "track.csv:B2: 「優化直播產品話術」 names no task of the plans: add a task column with WORKSTREAM/TASK, "
+        "or use the task's exact name",
+        "track.csv:A3: 「財務部」 is not a department of the team (write its name or id)",
+    ]
+
+
+# --- export --format xlsx and the round trip ------------------------------------------------------
+
+@pytest.fixture
+def examples(tmp_path) -> PlanRepo:
+    shutil.copytree(EXAMPLES, tmp_path / "plans")
+    shutil.copy(REPO / "plancode.yaml", tmp_path / "plancode.yaml")
+    shutil.copytree(REPO / "schema", tmp_path / "schema")
+    return PlanRepo(tmp_path)
+
+
+TASK_FIELDS = ("name", "owner", "start", "end", "days", "predecessors", "milestone", "goal", "deliverable",
+               "resources", "budget", "support", "metric", "risks", "notes", "progress", "status",
+               "written_status", "department", "planned_progress", "lag", "critical", "total_float")
+
+
+def task_fields(plan, workstream: str) -> dict[str, dict]:
+    return {t.full_id: {f: getattr(t, f) for f in TASK_FIELDS}
+            for t in plan.tasks.values() if t.workstream == workstream}
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_round_trip_export_then_import_gives_back_the_same_tasks(examples, locale):
+    exported = examples.run("--locale", locale, "export", "--format", "xlsx", "--output", "plans.xlsx")
+    assert exported.exit_code == 0, exported.output
+    before = examples.workspace().plan
+    for stream in sorted(before.workstreams):
+        path = before.workstreams[stream].source.doc.path
+        owner = before.workstreams[stream].owner
+        path.unlink()
+        result = examples.run("import", "plans.xlsx", "--as", "workstream", "--sheet", stream,
+                              "--owner", owner, "--output", str(path))
+        assert result.exit_code == 0, result.output
+        after = examples.workspace()
+        assert [p for p in after.problems if p.severity.name == "ERROR"] == []
+        assert task_fields(after.plan, stream) == task_fields(before, stream), stream
+        assert after.plan.workstreams[stream].title == before.workstreams[stream].title
+
+
+def test_round_trip_of_the_douyin_live_gantt_in_detail(examples):
+    examples.run("export", "--format", "xlsx", "--what", "tasks", "--output", "gantt.xlsx")
+    sheet = openpyxl.load_workbook(examples.root / "gantt.xlsx")["douyin-live"]
+    header = [c.value for c in sheet[2]]
+    assert header[:10] == ["編號", "任務", "負責人", "開始時間", "結束時間", "工期(天)", "前置任務", "當前進度",
+                           "狀態", "風險點"]
+    selection = [c.value for c in sheet[4]]
+    assert selection[:9] == ["selection", "選品與庫存對接", "李偉", dt.datetime(2024, 6, 5), dt.datetime(2024, 6, 15),
+                             11, "直播賬號搭建", 0.9, "進行中"]
+    assert sheet["H4"].number_format == "0%"
+    before = task_fields(examples.workspace().plan, "douyin-live")
+    (examples.root / "plans/2024/workstreams/douyin-live.yaml").unlink()
+    examples.run("import", "gantt.xlsx", "--as", "workstream", "--sheet", "douyin-live",
+                 "--output", "plans/2024/workstreams/douyin-live.yaml")
+    assert task_fields(examples.workspace().plan, "douyin-live") == before
+
+
+def test_round_trip_of_reviews_and_reports(examples):
+    examples.run("export", "--format", "xlsx", "--output", "plans.xlsx")
+    before = examples.workspace().plan
+    for review in before.reviews:
+        review.source.doc.path.unlink()
+        result = examples.run("import", "plans.xlsx", "--as", "review", "--sheet", review.label,
+                              "--owner", review.owner, "--output", str(review.source.doc.path))
+        assert result.exit_code == 0, result.output
+    for report in before.reports:
+        report.source.doc.path.unlink()
+        result = examples.run("import", "plans.xlsx", "--as", "report", "--sheet",
+                              f"{report.week}-{report.department}", "--output", str(report.source.doc.path))
+        assert result.exit_code == 0, result.output
+    after = examples.workspace().plan
+
+    def review_rows(plan):
+        return [[dataclasses.replace(row, source=None) for row in r.rows] for r in plan.reviews]
+
+    def report_entries(plan):
+        return [(r.week, r.department, r.author, [dataclasses.replace(e, source=None) for e in r.entries])
+                for r in plan.reports]
+
+    assert review_rows(after) == review_rows(before)
+    assert report_entries(after) == report_entries(before)
+    assert after.earned_value == before.earned_value
+
+
+def test_export_xlsx_is_byte_identical_and_never_overwrites(examples):
+    first = examples.run("export", "--format", "xlsx", "--output", "a.xlsx")
+    second = examples.run("export", "--format", "xlsx", "--output", "b.xlsx")
+    assert first.exit_code == second.exit_code == 0
+    assert (examples.root / "a.xlsx").read_bytes() == (examples.root / "b.xlsx").read_bytes()
+    refused = examples.run("--locale", "en", "export", "--format", "xlsx", "--output", "a.xlsx")
+    assert refused.exit_code == 2
+    assert "a.xlsx already exists" in refused.stderr
+    assert examples.run("export", "--format", "xlsx", "--output", "a.xlsx", "--force").exit_code == 0
+    goals = examples.run("export", "--format", "xlsx", "--what", "goals", "--output", "g.xlsx")
+    assert goals.exit_code == 2 and "goals have no spreadsheet template" in goals.output
+
+
+def test_export_xlsx_refuses_a_terminal_but_writes_to_a_pipe(examples):
+    command = [sys.executable, "-m", "plancode", "--locale", "en", "export", "--format", "xlsx"]
+    piped = subprocess.run(command, cwd=examples.root, capture_output=True)
+    assert piped.returncode == 0
+    assert piped.stdout[:2] == b"PK"  # a zip: the workbook
+    main, secondary = pty.openpty()
+    try:
+        on_terminal = subprocess.run(command, cwd=examples.root, stdout=secondary, stderr=subprocess.PIPE,
+                                     timeout=60)
+    finally:
+        os.close(secondary)
+        os.close(main)
+    assert on_terminal.returncode == 2
+    assert b"this output is binary (an Excel workbook): give --output FILE" in on_terminal.stderr
