@@ -8,6 +8,9 @@ rebuild without changes draws nothing.
 
 Exit codes: 0 built; 1 the plans have errors (nothing is written); 2 the build cannot run
 (an output directory that is not plancode's, an unreadable baseline revision, no CJK font).
+
+Git is read here, never in the renderers: the baseline revision (``--baseline``) and each
+plan file's last commit (for the dashboard and the workstream pages; nothing outside git).
 """
 
 from __future__ import annotations
@@ -69,6 +72,17 @@ i18n.register({
         "baseline: task dates of {rev} drawn behind the Gantt bars",
         "基線:甘特圖中以 {rev} 的任務日期作對照",
     ),
+    "build-baseline-changes": (
+        "changes since {rev}: {slipped} slipped, {moved} moved, {added} added, {removed} removed "
+        "(baseline.html, baseline.md)",
+        "自 {rev} 以來:{slipped} 項任務延期,{moved} 項日期調整,新增 {added} 項,刪除 {removed} 項"
+        "(baseline.html、baseline.md)",
+    ),
+    "build-baseline-unreadable": (
+        "warning: {count} files of {rev} could not be read; their tasks are not compared "
+        "(the baseline page lists them): {files}",
+        "警告:{rev} 中有 {count} 個文件無法讀取,其中的任務未作對比(基線頁面列出了這些文件):{files}",
+    ),
     "build-time": (
         "built in {seconds:.1f} s",
         "用時 {seconds:.1f} 秒",
@@ -88,7 +102,8 @@ def cache_dir() -> Path:
 @click.option("--markdown", "markdown", type=click.Path(path_type=Path), metavar="DIR",
               help="Folder of the Markdown reports (default: reports/ beside plancode.yaml).")
 @click.option("--baseline", metavar="REV",
-              help="A git revision whose task dates the Gantt charts show behind the current bars.")
+              help="A git revision to compare task dates with: grey bars behind the Gantt bars, and a "
+                   "'changes since baseline' page (baseline.html, baseline.md).")
 @click.option("--no-cache", is_flag=True, help="Draw every chart again instead of reusing cached ones.")
 @click.pass_obj
 def command(state: State, out: Path | None, markdown: Path | None, baseline: str | None, no_cache: bool) -> None:
@@ -115,15 +130,34 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
         click.echo(f"plancode: {messages('build-errors')}", err=True)
         sys.exit(EXIT_FINDINGS)
 
-    gantt_baseline = None
+    plan = ws.plan
+    gantt_baseline = since = None
     if baseline:
-        try:
-            from .. import history
+        from ..diff import baseline_dates
+        from ..history import load_snapshot
+        from ..render.baseline import since_baseline
 
-            gantt_baseline = _baseline_dates(history.load_plan_at(baseline, config, state.cwd))
+        try:
+            snapshot = load_snapshot(baseline, config, state.cwd)
         except UsageError as exc:
             click.echo(f"plancode: {exc}", err=True)
             sys.exit(EXIT_USAGE)
+        gantt_baseline = baseline_dates(snapshot.plan)
+        # named as the pages name plan files: relative to plancode.yaml's folder
+        unreadable = [_relative(snapshot.plans_root / name, config.root) for name in snapshot.unreadable]
+        # the tasks now written in a file the revision could not read: unknown there, not added
+        unknown = [t.full_id for t in plan.tasks.values()
+                   if _relative(Path(t.source.doc.path), snapshot.plans_root) in snapshot.unreadable]
+        since = since_baseline(snapshot.plan, plan, baseline, snapshot.commit, unreadable, snapshot.missing,
+                               unknown)
+        if since.unreadable:
+            click.echo("plancode: " + messages("build-baseline-unreadable", rev=baseline, count=len(unreadable),
+                                                files=", ".join(since.unreadable)), err=True)
+
+    from ..history import last_changes
+
+    # when and by whom each plan file last changed; {} outside git (the site then says nothing)
+    changed = last_changes(config, state.cwd)
 
     from ..render import output
     from ..render.charts import cache_path, render_chart
@@ -132,7 +166,6 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
     from ..render.markdown import markdown_files
     from ..render.site import chart_layout, site_files
 
-    plan = ws.plan
     labels = Labels(config.locale)
     charts = chart_layout(plan, config, labels, gantt_baseline).all()
     cache = None if no_cache else cache_dir()
@@ -152,8 +185,9 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
         sys.exit(EXIT_USAGE)
 
     site = site_files(plan, config, labels, svgs, baseline=gantt_baseline,
-                      template_cache=None if cache is None else cache / "templates")
-    reports = markdown_files(plan, config, labels, svgs)
+                      template_cache=None if cache is None else cache / "templates",
+                      since_baseline=since, last_changes=changed)
+    reports = markdown_files(plan, config, labels, svgs, since_baseline=since)
     try:
         output.write_tree(site, site_dir)
         output.write_tree(reports, reports_dir)
@@ -170,8 +204,11 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
     click.echo(messages("build-markdown", pages=_count(reports, ".md"), files=len(reports) + 1,
                         path=_shown(reports_dir, state.cwd)))
     click.echo(messages("build-charts", drawn=len(to_draw), cached=len(charts) - len(to_draw)))
-    if baseline:
+    if since is not None:
         click.echo(messages("build-baseline", rev=baseline))
+        click.echo(messages("build-baseline-changes", rev=baseline, slipped=len(since.slipped),
+                            moved=since.count("moved"), added=since.count("added"),
+                            removed=since.count("removed")))
     click.echo(messages("build-time", seconds=time.perf_counter() - started))
 
 
@@ -195,9 +232,12 @@ def _output_exit(exc, messages: i18n.Messages) -> None:
     sys.exit(EXIT_USAGE)
 
 
-def _baseline_dates(plan) -> dict:
-    """{full task id: (start, end)} of the tasks dated in the baseline plan."""
-    return {t.full_id: (t.start, t.end) for t in plan.tasks.values() if t.start and t.end}
+def _relative(path: Path, root: Path) -> str:
+    """``path`` relative to ``root`` (both resolved, as git names files), else as it is."""
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 def _count(files: dict[str, bytes], suffix: str) -> int:

@@ -10,6 +10,8 @@
 - ``weeks/<week>.md``: the weekly tracking tables per department (template 3), the
   lagging-task view (its second variant) and what is missing from the reports;
 - ``reviews/<period>.md``: the evaluation (template 4) and a link to its chart;
+- ``baseline.md`` (``build --baseline REV`` only): each task's and milestone's move since
+  the baseline revision, linked from the index;
 - ``charts/<name>.svg``: copies of the rendered charts, so the reports folder stands alone.
 
 Every figure comes from the model. Every piece of plan text reaches the output through
@@ -30,6 +32,7 @@ from ..config import Config
 from ..model import Plan
 from ..model.entities import Goal, Metric, Report, Review, Task
 from ..model.figures import round_half_up
+from .baseline import STATES, BaselineChanges, slip, summary
 from .labels import Labels, date, number, percent
 
 #: a chart name is a file name under charts/: an id, `~` before a part number
@@ -188,9 +191,11 @@ def mermaid_ids(task_ids: Iterable[str]) -> dict[str, str]:
 
 # --- the reports -----------------------------------------------------------------------------
 
-def markdown_files(plan: Plan, config: Config, labels: Labels, charts: dict[str, str]) -> dict[str, bytes]:
+def markdown_files(plan: Plan, config: Config, labels: Labels, charts: dict[str, str],
+                   since_baseline: BaselineChanges | None = None) -> dict[str, bytes]:
     """The Markdown reports of ``plan`` as ``{relative path: bytes}``, with copies of
-    ``charts`` (name → SVG text) under ``charts/``. Byte-identical for the same plan."""
+    ``charts`` (name → SVG text) under ``charts/``. Byte-identical for the same plan.
+    ``since_baseline`` adds ``baseline.md``, linked from the index."""
     for name in charts:
         if not _CHART_NAME.match(name):
             raise ValueError(f"not a chart name: {name!r}")
@@ -201,7 +206,13 @@ def markdown_files(plan: Plan, config: Config, labels: Labels, charts: dict[str,
         out = env.get_template(template).render(L=labels, **context)
         return _tidy(out).encode("utf-8")
 
-    files: dict[str, bytes] = {"README.md": render("index.md.j2", **view.index())}
+    index = view.index()
+    index["baseline"] = None
+    files: dict[str, bytes] = {}
+    if since_baseline is not None:
+        index["baseline"] = summary(since_baseline, labels)
+        files["baseline.md"] = render("baseline.md.j2", **view.baseline(since_baseline))
+    files["README.md"] = render("index.md.j2", **index)
     for ws_id in sorted(plan.workstreams):
         files[f"workstreams/{ws_id}.md"] = render("workstream.md.j2", **view.workstream(ws_id))
     for week in view.weeks:
@@ -786,6 +797,72 @@ class _View:
                          date(task.start), date(task.end), what])
         return _Table([L("department"), L("task"), L("owner"), L("start"), L("end"), L("md.missing")],
                       rows)
+
+    # --- baseline.md -----------------------------------------------------------------------
+
+    def baseline(self, changes: BaselineChanges) -> dict[str, Any]:
+        """Template of baseline.md: the summary, a section per milestone (its move and the
+        tasks leading to it that changed), then every task."""
+        L = self.L
+        worst = changes.max_slip
+        revision = f"{changes.rev} ({changes.commit[:12]})" if changes.commit else changes.rev
+        counts = " · ".join(f"{L('baseline.state.' + s)} {number(changes.count(s))}" for s in STATES)
+        milestones = []
+        for section in changes.milestones:
+            r = section.row
+            milestones.append({
+                "title": f"◆ {r.name} ({L('baseline.state.' + r.state)})",
+                "facts": [
+                    (L("baseline.baseline_dates"), self.span(r.baseline_start, r.baseline_end)),
+                    (L("baseline.current_dates"), self.span(r.start, r.end)),
+                    (L("baseline.end_slip"), slip(r.end_slip, L)),
+                    (L("md.workstream"), changes.workstream(r.workstream)),
+                    (L("owner"), self.owner(changes, r.owner)),
+                ],
+                "leading": self.baseline_table(changes, section.leading) if section.leading else None,
+            })
+        return {
+            "facts": [
+                (L("baseline.revision"), revision),
+                (L("as_of"), date(self.plan.as_of)),
+                (L("baseline.slipped_tasks"), number(len(changes.slipped))),
+                (L("baseline.max_slip"), f"{slip(worst.end_slip, L)}: {worst.name}" if worst else "0"),
+                (L("baseline.earlier"), number(len(changes.earlier))),
+                (L("baseline.state"), counts),
+            ],
+            "missing": changes.missing,
+            "unreadable": list(changes.unreadable),
+            "milestones": milestones,
+            "table": self.baseline_table(changes, changes.rows),
+        }
+
+    def baseline_table(self, changes: BaselineChanges, rows) -> _Table:
+        L = self.L
+        body = []
+        for r in rows:
+            name = f"◆ {r.name}" if r.milestone else r.name
+            workstream = changes.workstream(r.workstream)
+            if r.workstream in self.plan.workstreams:
+                workstream = link(workstream, f"workstreams/{r.workstream}.md")
+            end_slip = slip(r.end_slip, L)
+            body.append([
+                name, workstream, self.owner(changes, r.owner),
+                self.span(r.baseline_start, r.baseline_end), self.span(r.start, r.end),
+                slip(r.start_slip, L), Md(f"**{cell(end_slip)}**") if r.slipped else end_slip,
+                L(f"baseline.state.{r.state}"),
+            ])
+        return _Table([L("task"), L("md.workstream"), L("owner"), L("baseline.baseline_dates"),
+                       L("baseline.current_dates"), L("baseline.start_slip"), L("baseline.end_slip"),
+                       L("baseline.state")], body, "lllllrrl")
+
+    def owner(self, changes: BaselineChanges, person_id: str | None) -> str:
+        return self.person(person_id) if person_id in self.plan.people else changes.person(person_id)
+
+    @staticmethod
+    def span(start: dt.date | None, end: dt.date | None) -> str:
+        if start is None and end is None:
+            return "—"
+        return date(start) if start == end else f"{date(start)} – {date(end)}"
 
     # --- reviews/<period>.md --------------------------------------------------------------
 

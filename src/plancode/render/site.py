@@ -13,6 +13,10 @@ Pages (all in one folder, so every link is relative and the site works from file
 - ``weeks.html`` and ``week-YYYY-Www.html`` — weekly tracking (template 3)
 - ``reviews.html`` — evaluation per period and period over period (template 4)
 - ``people.html`` — responsibility matrix and load
+- ``baseline.html`` — changes since a baseline revision (``build --baseline REV`` only)
+
+Git stays out of this module: the build reads the baseline and each plan file's last
+change (:mod:`plancode.history`) and passes them in as plain values.
 
 Presentation values the model does not hold (counts, who is missing from a week's
 report, a report entry's planned progress at the end of its week) are derived here, with
@@ -33,6 +37,7 @@ from ..config import Config
 from ..model import Goal, Person, Plan, Report, ReportEntry, Review, ReviewRow, Task
 from ..model import figures
 from . import labels as fmt
+from .baseline import STATES, BaselineChanges, slip
 from .labels import Labels
 
 STATUSES = ("not_started", "in_progress", "done", "overdue", "blocked", "cancelled")
@@ -47,6 +52,8 @@ NAV = (
     ("page.reviews", "reviews.html"),
     ("page.people", "people.html"),
 )
+#: the navigation's last entry, when the site is built with a baseline
+BASELINE_NAV = ("page.baseline", "baseline.html")
 
 
 def workstream_page(workstream_id: str) -> str:
@@ -168,6 +175,17 @@ class Alert:
 
 
 @dataclass
+class PlanFile:
+    """A plan file on the dashboard: where it is, what it holds, who changed it last."""
+
+    path: str  # relative to plancode.yaml's folder, as git names it
+    kind: str
+    href: str  # the page showing what it holds
+    title: str
+    changed: tuple[dt.date, str] | None  # (date, author) of its last commit; None if never committed
+
+
+@dataclass
 class PersonRow:
     person: Person
     tasks: list[Task]
@@ -178,13 +196,16 @@ class PersonRow:
 
 class _Site:
     def __init__(self, plan: Plan, config: Config, labels: Labels, charts: dict[str, str],
-                 baseline: dict | None):
+                 baseline: dict | None, since_baseline: BaselineChanges | None = None,
+                 last_changes: dict[str, tuple[dt.date, str]] | None = None):
         self.plan = plan
         self.config = config
         self.labels = labels
         self.svgs = charts
         self.layout = chart_layout(plan, config, labels, baseline) if charts else ChartLayout()
         self.weeks = self._weeks()
+        self.since_baseline = since_baseline
+        self.last_changes = last_changes or {}
 
     # --- small lookups -----------------------------------------------------------------------
 
@@ -407,6 +428,51 @@ class _Site:
     def review_owners(self) -> list[str]:
         return [row.owner for review in self.plan.reviews for row in review.rows if row.owner]
 
+    # --- plan files and their history ---------------------------------------------------------
+
+    def file_key(self, doc) -> str:
+        """A document's path as history names it: relative to plancode.yaml's folder."""
+        try:
+            return Path(doc.path).relative_to(self.config.root).as_posix()
+        except ValueError:
+            return doc.display
+
+    def plan_files(self) -> list[PlanFile]:
+        """Every plan file, by path, with the page that shows what it holds. Empty when the
+        build had no history to give (outside git): the dashboard then leaves it out."""
+        if not self.last_changes:
+            return []
+        plan = self.plan
+        pages: dict[str, tuple[str, str]] = {}
+        for person in plan.people.values():
+            pages.setdefault(self.file_key(person.source.doc), ("people.html", self.labels("page.people")))
+        for department in plan.departments.values():
+            pages.setdefault(self.file_key(department.source.doc), ("people.html", self.labels("page.people")))
+        for strategy in plan.strategies.values():
+            pages.setdefault(self.file_key(strategy.source.doc), ("goals.html", strategy.title))
+        for workstream in plan.workstreams.values():
+            pages.setdefault(self.file_key(workstream.source.doc),
+                             (workstream_page(workstream.id), workstream.title))
+        for report in plan.reports:
+            pages.setdefault(self.file_key(report.source.doc),
+                             (week_page(report.week), f"{report.week} · {self.department_name(report.department)}"))
+        for review in plan.reviews:
+            pages.setdefault(self.file_key(review.source.doc),
+                             (f"reviews.html#review-{review.label}", review.title or review.label))
+        files = []
+        for doc in plan.documents:
+            key = self.file_key(doc)
+            href, title = pages.get(key, ("", ""))
+            files.append(PlanFile(key, doc.kind or "", href, title, self.last_changes.get(key)))
+        return sorted(files, key=lambda f: f.path)
+
+    def last_changed(self, record) -> str:
+        """'最後修改:2024-07-01 張敏' for the file a record is written in; '' without history."""
+        changed = self.last_changes.get(self.file_key(record.source.doc))
+        if changed is None:
+            return ""
+        return self.labels("last_changed_line").format(date=fmt.date(changed[0]), author=changed[1])
+
     # --- people ------------------------------------------------------------------------------
 
     def people_rows(self) -> list[PersonRow]:
@@ -542,23 +608,45 @@ class _Site:
                            "tasks": [plan.tasks[t] for t in workstream.tasks]}))
         for week in self.weeks:
             pages.append((week_page(week.week), "week.html.j2", {"nav": "weeks.html", "week": week}))
+        if self.since_baseline is not None:
+            pages.append(("baseline.html", "baseline.html.j2", {"nav": "baseline.html", "b": self.since_baseline}))
         return pages
+
+    def nav(self) -> tuple[tuple[str, str], ...]:
+        return NAV + (BASELINE_NAV,) if self.since_baseline is not None else NAV
+
+    def baseline_filters(self, changes: BaselineChanges) -> dict[str, list[tuple[str, str]]]:
+        """The select boxes of the baseline table: owners, departments, and the states present."""
+        tasks = [self.plan.tasks[r.task] for r in changes.rows if r.task in self.plan.tasks]
+        found = self.filters(tasks, owners=[r.owner for r in changes.rows], statuses=False)
+        present = {r.state for r in changes.rows}
+        states = [(s, self.labels("baseline.state." + s)) for s in STATES if s in present]
+        if states:
+            found["state"] = states
+        return found
 
 
 def site_files(plan: Plan, config: Config, labels: Labels, charts: dict[str, str],
-               baseline: dict | None = None, template_cache: Path | None = None) -> dict[str, bytes]:
+               baseline: dict | None = None, template_cache: Path | None = None,
+               since_baseline: BaselineChanges | None = None,
+               last_changes: dict[str, tuple[dt.date, str]] | None = None) -> dict[str, bytes]:
     """Every file of the site: pages, ``static/``, and ``charts/NAME.svg`` for each chart
     in ``charts`` (name → SVG text, as rendered by the build). A chart of the layout that
     ``charts`` does not hold is left out of its page; the tables carry the same figures.
     ``baseline`` must be the one the Gantt charts were rendered with. ``template_cache``:
     a folder where compiled templates are kept between builds (compiling them is most of
-    the time of a build whose charts are all cached)."""
-    site = _Site(plan, config, labels, charts, baseline)
+    the time of a build whose charts are all cached).
+
+    ``since_baseline`` adds ``baseline.html`` and its navigation entry. ``last_changes``
+    is :func:`plancode.history.last_changes`'s ``{file relative to plancode.yaml's folder:
+    (date, author)}``: the dashboard lists the plan files with it, and each workstream
+    page says when its file last changed; empty or None (outside git), nothing is said."""
+    site = _Site(plan, config, labels, charts, baseline, since_baseline, last_changes)
     env = _environment(template_cache)
     common = {
         "site": site, "plan": plan, "config": config, "L": labels, "lang": labels.locale,
         "title": site.title(), "period": site.period(), "as_of": plan.as_of.isoformat(),
-        "version": __version__, "NAV": NAV, "STATUSES": STATUSES,
+        "version": __version__, "NAV": site.nav(), "STATUSES": STATUSES, "slip": lambda d: slip(d, labels),
         "pct": fmt.percent, "num": fmt.number, "date": fmt.date, "bar": _bar,
         "points": _points, "whole": _whole,
         "workstream_page": workstream_page, "week_page": week_page,
