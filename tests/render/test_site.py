@@ -351,7 +351,7 @@ def test_earned_value_is_the_models(base_repo):
     page = site_files(ws.plan, ws.config, Labels("zh-CN"), {})["index.html"].decode()
     figures = dict(re.findall(r"<dt>([^<]+)</dt><dd[^>]*>(.*?)</dd>", page))
     assert figures["計劃價值 PV"] == f"{round(ev.pv):,}"
-    assert figures["挣值 EV"] == f"{round(ev.ev):,}"
+    assert figures["掙值 EV"] == f"{round(ev.ev):,}"
     assert figures["進度績效指數 SPI"] == f"{ev.spi:.2f}"
     assert figures["成本績效指數 CPI"] == f"{ev.cpi:.2f}"
 
