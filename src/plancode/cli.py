@@ -57,11 +57,11 @@ class State:
 
 def _usage_exit(exc, locale: str | None) -> None:
     from .i18n import Messages
-    from .reporters import Report, text
+    from .reporters import Report, printable, text
 
     if exc.problems:
         click.echo(text(Report(exc.problems, 1, Messages(locale or "en"))), err=True, nl=False)
-    click.echo(f"plancode: {exc}", err=True)
+    click.echo(printable(f"plancode: {exc}"), err=True)
     sys.exit(EXIT_USAGE)
 
 

@@ -178,7 +178,21 @@ class Repository:
             # a leading "-" was refused above, so rev-parse cannot read it as an option
             return self.repo.git.rev_parse("--verify", "--quiet", f"{rev}^{{commit}}").strip()
         except self.git.GitCommandError:
+            self.has_head()  # HEAD~1 is unknown too when HEAD's commit is damaged: say that
             raise self._failure("history-unknown-rev", rev=rev) from None
+
+    def has_head(self) -> bool:
+        """Whether HEAD names a commit: False in a repository without commits yet. A HEAD
+        naming a commit git cannot read (a truncated pack file) is a damaged repository,
+        not an empty history: HistoryError."""
+        try:
+            sha = self.repo.git.rev_parse("--verify", "--quiet", "HEAD").strip()
+        except self.git.GitCommandError:
+            return False
+        if not self.has_commit(sha):
+            raise self._failure("history-corrupt", rev="HEAD",
+                                reason=self.messages("history-missing-object", sha=sha[:12]))
+        return True
 
     def _reason(self, exc: Exception) -> str:
         text = str(exc)
@@ -284,7 +298,7 @@ class Repository:
     # --- history ----------------------------------------------------------------------------
     def commits(self, paths: list[str], extra: tuple[str, ...] = ()) -> list[dict[str, Any]]:
         """Commits of HEAD that touch ``paths``, newest first."""
-        if not self.repo.head.is_valid():  # a repository without commits
+        if not self.has_head():  # a repository without commits
             return []
         fields = "%H%x1f%P%x1f%aI%x1f%an%x1f%ae%x1f%s%x1e"
         out = self.repo.git.log(f"--format={fields}", *extra, "HEAD", "--", *paths)
@@ -401,7 +415,7 @@ def log(ident: str, config: Config, cwd: Path, max_count: int | None = None) -> 
 
     repository = Repository(config, cwd)
     messages = repository.messages
-    head = repository.snapshot("HEAD") if repository.repo.head.is_valid() else None
+    head = repository.snapshot("HEAD") if repository.has_head() else None
     try:
         current = load_working_tree(config, cwd).plan
     except UsageError:
@@ -452,7 +466,7 @@ def last_changes(config: Config, cwd: Path) -> dict[str, tuple[dt.date, str]]:
 
     try:
         repository = Repository(config, cwd)
-        if not repository.repo.head.is_valid():
+        if not repository.has_head():
             return {}
         plans_rel = repository.relative(config.plans_root)
     except UsageError:

@@ -115,6 +115,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "this is a symbolic link to {target}, outside the repository; it is not read",
         "這是指向倉庫之外 {target} 的符號連結,不會讀取",
     ),
+    "file-symlink-loop": (
+        "this symbolic link never reaches a file: it leads back to itself (a loop); it is not read",
+        "這個符號連結最終指回自身(迴圈),沒有指向任何文件,不會讀取",
+    ),
     # --- PC103: kind ---------------------------------------------------------------------
     "kind-missing": (
         "the file has no `kind:`; plancode cannot tell what it is",

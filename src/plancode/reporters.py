@@ -25,6 +25,14 @@ def _safe(text: str) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
 
+def printable(text: str) -> str:
+    """``text`` for a terminal: control characters (ESC, the C1 CSI U+009B, BEL, DEL, NUL)
+    shown as ``\\xNN``, so no name, commit message or file name from a pull request can
+    move the cursor, retitle the window or clear the screen. Every command that prints
+    plan text passes it through here (line breaks and tabs stay)."""
+    return _safe(text)
+
+
 @dataclass(frozen=True)
 class Report:
     problems: list[Problem]

@@ -371,8 +371,13 @@ def _read_csv(path: Path, shown: str) -> Sheet:
     except csv.Error:
         dialect = csv.excel
     rows = []
-    for number, record in enumerate(csv.reader(io.StringIO(text), dialect), 1):
-        rows.append([Cell(value, number, col) for col, value in enumerate(record, 1)])
+    try:
+        # newline="": a lone CR (old Mac line ends, or pasted into a cell) is read as the
+        # csv module expects, not refused with "new-line character seen in unquoted field"
+        for number, record in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), 1):
+            rows.append([Cell(value, number, col) for col, value in enumerate(record, 1)])
+    except csv.Error as exc:  # e.g. a field beyond the csv module's size limit
+        raise SheetError("sheet-unreadable", path=shown, reason=exc) from None
     return Sheet(shown, "", rows)
 
 
@@ -1146,10 +1151,16 @@ def _sheet_name(text: str, used: set[str]) -> str:
 
 def _write_table(sheet: Any, title: str, headers: list[str], rows: list[list[Any]],
                  formats: dict[int, str] | None = None) -> None:
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    sheet.append([title])
+    def cell_value(value: Any) -> Any:
+        # a workbook (XML 1.0) cannot hold control characters: openpyxl raises on `\x1b`
+        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+    rows = [[cell_value(value) for value in row] for row in rows]
+    sheet.append([cell_value(title)])
     sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(headers), 1))
     sheet.cell(1, 1).font = Font(bold=True, size=13)
     sheet.append(headers)
@@ -1159,6 +1170,10 @@ def _write_table(sheet: Any, title: str, headers: list[str], rows: list[list[Any
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for row in rows:
         sheet.append(row)
+    for cells in sheet.iter_rows():
+        for cell in cells:
+            if cell.data_type == "f":  # openpyxl makes text starting with `=` a formula: a
+                cell.data_type = "s"  # task named `=HYPERLINK(…)` must stay the text it is
     for number, header in enumerate(headers, 1):
         values = [header] + [row[number - 1] for row in rows]
         width = max(_display_width(v) for v in values)

@@ -99,7 +99,7 @@ def _inline_refs(name: str, schemas: dict[str, dict[str, Any]]) -> dict[str, Any
             return node
         ref = node.get("$ref")
         if not isinstance(ref, str):
-            return {key: walk(value, current) for key, value in node.items()}
+            return {key: _whole(value) if key == "pattern" else walk(value, current) for key, value in node.items()}
         key, referenced = target(ref, current)
         if key not in inlined:
             inlined[key] = {}  # filled below; a recursive use shares this very dict
@@ -108,6 +108,15 @@ def _inline_refs(name: str, schemas: dict[str, dict[str, Any]]) -> dict[str, Any
         return {"allOf": [inlined[key]], **siblings} if siblings else inlined[key]
 
     return walk(schemas[name], name)
+
+
+def _whole(pattern: Any) -> Any:
+    """A schema pattern as ECMA-262 (editors) reads it: ``$`` is the end of the text. In
+    Python ``$`` also matches before a final newline, so ``id: "live\\n"`` would pass and
+    reach file names and links; ``\\Z`` does not."""
+    if isinstance(pattern, str) and pattern.endswith("$") and not pattern.endswith("\\$"):
+        return pattern[:-1] + r"\Z"
+    return pattern
 
 
 @lru_cache(maxsize=None)

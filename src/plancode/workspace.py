@@ -8,6 +8,7 @@ runs on every commit.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import fnmatch
 import os
 import re
@@ -95,16 +96,28 @@ def discover(paths: Iterable[Path], config: Config, messages: Messages, cwd: Pat
     found: set[Path] = set()
     problems: list[Problem] = []
 
+    def outside(path: Path) -> bool:
+        """A link leading out of the repository, reported; False for anything else."""
+        target = Path(os.path.realpath(path))  # never raises, even on a loop of links
+        if _inside(target, root):
+            return False
+        problems.append(Problem(display_path(path, cwd), 1, 1, "PC106", Severity.ERROR,
+                                messages("file-symlink-outside", target=target), "", 1))
+        return True
+
     def consider(path: Path) -> None:
         if path.suffix.lower() not in PLAN_SUFFIXES or _excluded(path, config):
             return
         if path.is_symlink():
-            target = path.resolve()
-            if not _inside(target, root):
-                shown = display_path(path, cwd)
-                problems.append(Problem(shown, 1, 1, "PC106", Severity.ERROR,
-                                        messages("file-symlink-outside", target=target), "", 1))
+            if outside(path):
                 return
+            try:
+                path.stat()
+            except OSError as exc:
+                if exc.errno == errno.ELOOP:
+                    problems.append(Problem(display_path(path, cwd), 1, 1, "PC106", Severity.ERROR,
+                                            messages("file-symlink-loop"), "", 1))
+                return  # a dangling link (an editor's lock file `.#plan.yaml`): nothing to read
         if path.is_file():
             found.add(path.absolute())
 
@@ -112,6 +125,9 @@ def discover(paths: Iterable[Path], config: Config, messages: Messages, cwd: Pat
         if base.is_dir():
             for folder, dirs, names in os.walk(base):  # does not descend into linked folders
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in dirs:  # ... and says so when one leads out of the repository
+                    if os.path.islink(os.path.join(folder, name)) and not _excluded(Path(folder) / name, config):
+                        outside(Path(folder) / name)
                 for name in names:
                     consider(Path(folder) / name)
         else:

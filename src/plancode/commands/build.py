@@ -151,8 +151,11 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
         since = since_baseline(snapshot.plan, plan, baseline, snapshot.commit, unreadable, snapshot.missing,
                                unknown)
         if since.unreadable:
-            click.echo("plancode: " + messages("build-baseline-unreadable", rev=baseline, count=len(unreadable),
-                                                files=", ".join(since.unreadable)), err=True)
+            from ..reporters import printable
+
+            click.echo(printable("plancode: " + messages("build-baseline-unreadable", rev=baseline,
+                                                          count=len(unreadable), files=", ".join(since.unreadable))),
+                       err=True)
 
     from ..history import last_changes
 
@@ -188,13 +191,16 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
                       template_cache=None if cache is None else cache / "templates",
                       since_baseline=since, last_changes=changed)
     reports = markdown_files(plan, config, labels, svgs, since_baseline=since)
+    writing = site_dir
     try:
         output.write_tree(site, site_dir)
+        writing = reports_dir
         output.write_tree(reports, reports_dir)
     except output.OutputError as exc:
         _output_exit(exc, messages)
     except OSError as exc:
-        where = _shown(Path(exc.filename), state.cwd) if exc.filename else _shown(site_dir, state.cwd)
+        # the folder the user named, not the temporary one beside it that failed
+        where = _shown(writing, state.cwd)
         reason = exc.strerror or str(exc)
         click.echo(f"plancode: {messages('build-output-failed', path=where, reason=reason)}", err=True)
         sys.exit(EXIT_USAGE)

@@ -10,6 +10,7 @@ files are listed as comments so the gap stays visible in the file.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -61,6 +62,9 @@ def repository_root(start: Path) -> Path:
 
 def _pattern(path: Path, root: Path) -> str:
     relative = path.resolve().relative_to(root.resolve()).as_posix()
+    # a line break or control character in a file name would start a line of its own
+    # (`*  @someone`): each becomes `?`, which still matches that one character
+    relative = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]", "?", relative)
     # CODEOWNERS is whitespace-separated and `#` starts a comment: escape both
     return "/" + relative.replace("\\", "\\\\").replace(" ", "\\ ").replace("#", "\\#")
 
@@ -144,6 +148,7 @@ def command(state: State, output: Path | None, force: bool) -> None:
     People without a `github:` handle are reported on stderr. Paths are relative to the
     repository root. Exit 1 without output when the plans have errors."""
     from ..problems import Severity
+    from ..reporters import printable
     from ._writing import shown, write_or_exit
 
     ws = state.workspace()
@@ -154,7 +159,7 @@ def command(state: State, output: Path | None, force: bool) -> None:
     root = repository_root(ws.config.root.resolve())
     text, warnings = codeowners(ws.plan, ws.config, root, ws.messages)
     for warning in warnings:
-        click.echo(f"plancode: {warning}", err=True)
+        click.echo(printable(f"plancode: {warning}"), err=True)  # names from the team file
     if output is None:
         click.echo(text, nl=False)
         return

@@ -90,18 +90,21 @@ def command(state: Any, rev_a: str, rev_b: str | None, fmt: str) -> None:
     except UsageError as exc:
         _fail(exc, config.locale)
     diff = diff_snapshots(a, b)
+    from ..reporters import printable
+
     render = {"text": to_text, "markdown": to_markdown, "json": to_json}[fmt]
-    click.echo(render(diff, a, b, config.locale, site_url=config.site_base_url,
-                      args=(rev_a, rev_b or "")), nl=False)
+    shown = render(diff, a, b, config.locale, site_url=config.site_base_url, args=(rev_a, rev_b or ""))
+    # names and file names from the plans never drive the terminal (JSON escapes its own)
+    click.echo(shown if fmt == "json" else printable(shown), nl=False)
 
 
 def _fail(exc: Exception, locale: str) -> None:
-    from ..reporters import Report, text
+    from ..reporters import Report, printable, text
 
     problems = getattr(exc, "problems", None)
     if problems:
         click.echo(text(Report(problems, 1, Messages(locale))), err=True, nl=False)
-    click.echo(f"plancode: {exc}", err=True)
+    click.echo(printable(f"plancode: {exc}"), err=True)
     sys.exit(2)
 
 

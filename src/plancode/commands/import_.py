@@ -77,7 +77,9 @@ _EXAMPLE_COLUMNS = {
 
 
 def _fail(message: str, code: int = EXIT_USAGE) -> None:
-    click.echo(f"plancode: {message}", err=True)
+    from ..reporters import printable
+
+    click.echo(printable(f"plancode: {message}"), err=True)
     sys.exit(code)
 
 
@@ -110,6 +112,7 @@ def command(state: State, file: Path, kind: str, sheet: str | None, ident: str |
     (exit 1). Without --output the YAML is printed."""
     from .. import spreadsheet as sp
     from ..loader import display_path
+    from ..reporters import printable
 
     ws = state.workspace()
     messages, plan, config = ws.messages, ws.plan, ws.config
@@ -141,8 +144,8 @@ def command(state: State, file: Path, kind: str, sheet: str | None, ident: str |
         result = sp.import_workstream(table, plan, ident, year or _year(plan), title, goal, owner)
         existing = plan.workstreams.get(ident)
         if existing is not None:
-            click.echo("plancode: " + messages("import-exists-in-plans", what=messages.noun("workstream"),
-                                                ident=ident, path=existing.source.path), err=True)
+            click.echo(printable("plancode: " + messages("import-exists-in-plans", what=messages.noun("workstream"),
+                                                          ident=ident, path=existing.source.path)), err=True)
     elif kind == "review":
         period = period or next((n for n in names if _PERIOD.match(n)), None)
         if period is None or not _PERIOD.match(period):
@@ -160,11 +163,12 @@ def command(state: State, file: Path, kind: str, sheet: str | None, ident: str |
             result.documents = [d for d in result.documents if d[1]["department"] == department]
 
     for problem in result.problems:
-        click.echo(problem.text(messages), err=True)
+        click.echo(printable(problem.text(messages)), err=True)  # cells quoted as they were typed
     fatal = [p for p in result.problems if p.fatal]
     if fatal:
         _fail(messages("import-unreadable-count", count=len(fatal)), EXIT_FINDINGS)
     source = f"{file.name}" + (f" ({table.sheet.name})" if table.sheet.name else "")
+    source = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+", " ", source)  # it goes into a `#` comment line
     _write(state, config, messages, result.documents, kind, source, output, force)
 
 

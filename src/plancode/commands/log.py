@@ -30,6 +30,7 @@ def command(state: Any, ident: str, max_count: int | None, fmt: str) -> None:
     each commit that changed it, newest first. Exit 2 outside git or for an unknown ID."""
     from .. import history
     from ..diff import Phrases
+    from ..reporters import printable
     from ..workspace import UsageError
     from .diff import change_json
 
@@ -37,7 +38,7 @@ def command(state: Any, ident: str, max_count: int | None, fmt: str) -> None:
     try:
         found = history.log(ident, config, state.cwd, max_count)
     except UsageError as exc:
-        click.echo(f"plancode: {exc}", err=True)
+        click.echo(printable(f"plancode: {exc}"), err=True)
         sys.exit(2)
     phrases = Phrases(config.locale, found.currency)
     if fmt == "json":
@@ -58,4 +59,5 @@ def command(state: Any, ident: str, max_count: int | None, fmt: str) -> None:
         lines.append(phrases.m("logcmd-none", id=found.ident, name=found.name))
     if found.note:
         lines.append(found.note)
-    click.echo("\n".join(lines))
+    # commit subjects, authors and names come from whoever pushed: no terminal controls
+    click.echo(printable("\n".join(lines)))

@@ -135,7 +135,8 @@ def skeleton_text(plan, week: str, department: str, messages: i18n.Messages,
     lines, last_week = skeleton_lines(plan, week, department)
     monday, sunday = parse_week(week)
     dept = plan.departments.get(department)
-    name = dept.name if dept else department
+    # the name goes into `#` comments: one line, no control character YAML refuses
+    name = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+", " ", dept.name if dept else department).strip()
     out = [modeline] if modeline else []
     out.append(messages("new-report-header", department=name, week=week, start=monday, end=sunday) + "\n")
     out.append("kind: report\nversion: 1\n")
@@ -178,6 +179,7 @@ def report(state: State, week: str | None, department: str, output: Path | None,
     unless --force is given."""
     from ..model.figures import week_of
     from ..problems import Severity
+    from ..reporters import printable
     from ._writing import modeline, shown, write_or_exit
 
     config, ws = _load(state)
@@ -204,11 +206,11 @@ def report(state: State, week: str | None, department: str, output: Path | None,
         return
     write_or_exit(target, text.encode("utf-8"), force, messages)
     carried = sum(1 for line in lines if line.carried_from)
-    click.echo(messages(
+    click.echo(printable(messages(
         "new-report-wrote", path=shown(target, state.cwd), tasks=len(lines),
         department=plan.departments[department].name, week=week,
         carried=messages("new-report-carried-count", count=carried, week=last_week) if carried else "",
-    ))
+    )))
 
 
 def _load(state: State):

@@ -177,4 +177,6 @@ def command(file: Path) -> None:
         sys.stdout.buffer.write(data)  # unreadable or ambiguous: show what is really there
         sys.stdout.flush()
         return
-    click.echo("\n".join(canonical_lines(doc.data)))
+    from ..reporters import printable
+
+    click.echo(printable("\n".join(canonical_lines(doc.data))))  # git prints it to the terminal

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import unicodedata
+import warnings
 from typing import Any, Callable
 
 from . import fonts
@@ -65,7 +66,10 @@ def draw(spec: dict[str, Any], fmt: str = "svg", dpi: int = 100) -> bytes:
         # Task names are plain text: "預算 $5000 到 $8000" is not TeX, and a stray "\x"
         # between dollars must not abort the build.
         rc["text.parse_math"] = False
-    with matplotlib.rc_context(rc):
+    with matplotlib.rc_context(rc), warnings.catch_warnings():
+        # a character no font has (a control character, a rare emoji) is drawn as a box;
+        # matplotlib's warning would print that raw character to the build's terminal
+        warnings.filterwarnings("ignore", message=r"Glyph \d+ .* missing from font")
         fig = DRAWERS[spec["kind"]](spec)
         out = io.BytesIO()
         metadata = {"Date": None} if fmt == "svg" else {"Software": None}

@@ -108,7 +108,9 @@ def cell(value: Any) -> Md:
 
 def href(path: str) -> Md:
     """A relative link target made here (ids are slugs): refuses anything else."""
-    if not re.fullmatch(r"(?:\.\./)?[A-Za-z0-9][A-Za-z0-9._~/-]*", path) or ".." in path[3:]:
+    # `..` is refused as a path segment only: an id may end in a dot (`workstreams/v2..md`)
+    segments = path.removeprefix("../").split("/")
+    if not re.fullmatch(r"(?:\.\./)?[A-Za-z0-9][A-Za-z0-9._~/-]*", path) or ".." in segments:
         raise ValueError(f"not a report path: {path!r}")
     return Md(path)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
@@ -50,7 +51,8 @@ def write_tree(files: dict[str, bytes], target: Path) -> None:
     for name in files:
         _check_name(name)
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.plancode-new-", dir=target.parent))
+    _sweep(target)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.plancode-new-{os.getpid()}-", dir=target.parent))
     try:
         # mkdtemp makes a private (0700) directory; a site is usually served to others
         umask = os.umask(0)
@@ -65,6 +67,29 @@ def write_tree(files: dict[str, bytes], target: Path) -> None:
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _sweep(target: Path) -> None:
+    """Remove the staging folders that builds killed midway (SIGKILL, power cut) left
+    beside ``target``: each is named with its build's process id, and only those of
+    processes no longer running are removed, so a build running alongside keeps its own."""
+    if os.name != "posix":  # os.kill(pid, 0) only asks on POSIX (on Windows it kills)
+        return
+    pattern = re.compile(rf"\.{re.escape(target.name)}\.plancode-(?:new|old)-(\d+)-")
+    for entry in target.parent.iterdir():
+        found = pattern.match(entry.name)
+        if found and entry.is_dir() and not entry.is_symlink() and not _running(int(found[1])):
+            shutil.rmtree(entry, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, owned by someone else
+        return True
+    return True
 
 
 def _check_name(name: str) -> None:
@@ -83,12 +108,17 @@ def _swap_into_place(staging: Path, target: Path) -> None:
     moved aside first: a crash between the two renames leaves it beside the target, whole.
     """
     if not target.exists():
-        os.replace(staging, target)
-        return
+        try:
+            os.replace(staging, target)
+            return
+        except OSError:
+            if not target.is_dir():
+                raise
+            # a build running alongside put its tree there first: replace it like any other
     if _exchange(staging, target):
         shutil.rmtree(staging)
         return
-    aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.plancode-old-", dir=target.parent))
+    aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.plancode-old-{os.getpid()}-", dir=target.parent))
     os.replace(target, aside)  # an empty directory is replaced by the rename
     os.replace(staging, target)
     shutil.rmtree(aside)

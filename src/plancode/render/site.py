@@ -588,7 +588,8 @@ class _Site:
         return "plancode"
 
     def period(self) -> str:
-        spans = [f"{s.start.isoformat()} – {s.end.isoformat()}" for s in self.plan.strategies.values()]
+        spans = [f"{s.start.isoformat()} – {s.end.isoformat()}" for s in self.plan.strategies.values()
+                 if s.start is not None and s.end is not None]  # `period:` is optional
         return " · ".join(dict.fromkeys(spans)) or "—"
 
     def pages(self) -> list[tuple[str, str, dict[str, Any]]]:
