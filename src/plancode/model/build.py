@@ -52,6 +52,7 @@ class _Builder:
         self.reviews: list[Review] = []
         self.unavailable: set[str] = set()
         self._report_keys: dict[tuple[str, str], Source] = {}
+        self._pending_reports: list[tuple[dict[str, Any], Source, dt.date, dt.date]] = []
         self._bare: dict[str, list[str]] | None = None  # task id -> full ids, built on first use
 
     # --- findings -------------------------------------------------------------------------
@@ -173,9 +174,19 @@ class _Builder:
             self.duplicate("report", f"{data['week']} {data['department']}", src, self._report_keys[key])
             return
         self._report_keys[key] = src
+        # entries name tasks that may be defined in files read later: built in finish()
+        self._pending_reports.append((data, src, start, end))
+
+    def finish(self) -> None:
+        """Build what needs every document first: the weekly reports' resolved entries."""
+        for data, src, start, end in self._pending_reports:
+            self._build_report(data, src, start, end)
+
+    def _build_report(self, data: dict[str, Any], src: Source, start: dt.date, end: dt.date) -> None:
         entries = tuple(
             ReportEntry(
-                task_ref=e["task"], task=None, planned=_text(e, "planned"), done=e.get("done"),
+                task_ref=e["task"], task=self.task_ref(e["task"], None), planned=_text(e, "planned"),
+                done=e.get("done"),
                 progress=e.get("progress"), reason=_text(e, "reason"),
                 adjustment=_text(e, "adjustment"), results=dict(e.get("results") or {}),
                 spent=e.get("spent"), support=_text(e, "support"), next=_text(e, "next"),
@@ -295,6 +306,7 @@ def build_plan(documents: Iterable[Document], config: Config, messages: Messages
         b.harvest(doc)
     for doc in documents:
         b.add(doc)
+    b.finish()
     b.resolve()
 
     # The task figures are computed on mutable drafts and frozen once at the end: five
@@ -309,10 +321,7 @@ def build_plan(documents: Iterable[Document], config: Config, messages: Messages
     _critical_path(drafts, order)
     tasks = {full: Task(**vars(draft)) for full, draft in drafts.items()}
     goals = _goal_figures(b, tasks, config)
-    reports = tuple(sorted(
-        (replace(r, entries=tuple(replace(e, task=b.task_ref(e.task_ref, None)) for e in r.entries))
-         for r in b.reports),
-        key=lambda r: (r.week, r.department)))
+    reports = tuple(sorted(b.reports, key=lambda r: (r.week, r.department)))
     spent = sum(e.spent or 0 for r in reports if r.counted for e in r.entries)
     plan = Plan(
         as_of=config.as_of, departments=b.departments, people=b.people, strategies=b.strategies,
@@ -444,7 +453,7 @@ def _progress(b: _Builder, tasks: dict[str, SimpleNamespace], config: Config) ->
         if not report.counted:
             continue
         for entry in report.entries:
-            full = b.task_ref(entry.task_ref, None)
+            full = entry.task
             if full is None:
                 continue
             value = entry.progress if entry.progress is not None else (100.0 if entry.done == "yes" else None)

@@ -138,7 +138,18 @@ def _ends_before_start(task: Task) -> bool:
     return task.start is not None and task.end is not None and task.end < task.start
 
 
+_last_misdated: tuple[Plan, tuple[list[str], set[str]]] | None = None
+
+
 def _misdated(plan: Plan) -> tuple[list[str], set[str]]:
+    """:func:`_find_misdated`, once per plan: five rules of this module ask for it."""
+    global _last_misdated
+    if _last_misdated is None or _last_misdated[0] is not plan:
+        _last_misdated = (plan, _find_misdated(plan))
+    return _last_misdated[1]
+
+
+def _find_misdated(plan: Plan) -> tuple[list[str], set[str]]:
     """(tasks to report under PC401, every task whose dates cannot be trusted).
 
     A task whose start is derived from a misdated predecessor inherits the mistake: it is
