@@ -117,3 +117,9 @@ def base_repo(repo: PlanRepo) -> PlanRepo:
     repo.write("plans/team.yaml", TEAM)
     repo.write("plans/strategy.yaml", STRATEGY)
     return repo
+
+
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory, monkeypatch):
+    """Each test gets its own plancode cache (check results, charts), never the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))

@@ -128,23 +128,38 @@ def _selector(select: str | None, ignore: str | None):
 @click.option("--select", metavar="CODES", help="Only these rules (comma-separated codes or prefixes: PC2,PC404).")
 @click.option("--ignore", metavar="CODES", help="Not these rules (comma-separated codes or prefixes).")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
+@click.option("--no-cache", is_flag=True,
+              help="Check everything again instead of replaying the findings of identical files.")
 @click.pass_obj
 def check(state: State, paths: tuple[Path, ...], fmt: str, select: str | None, ignore: str | None,
-          strict: bool) -> None:
+          strict: bool, no_cache: bool) -> None:
     """Validate plan files and run every rule.
 
     Exit 0 when clean (warnings allowed), 1 with errors (or warnings under --strict),
     2 when the command cannot run.
     """
+    from . import check_cache
+    from .i18n import Messages
     from .problems import Severity
     from .reporters import Report
 
-    ws = state.workspace(paths, _selector(select, ignore))
+    selected = _selector(select, ignore)
+    config = state.config()
+    key = None if no_cache else check_cache.check_key(
+        config, [Path(p) for p in paths] or None, state.cwd, [*map(str, paths), select or "", ignore or ""])
+    cached = check_cache.load(key) if key else None
+    if cached is not None:
+        files, problems = cached
+    else:
+        ws = state.workspace(paths, selected)
+        files, problems = len(ws.files), ws.problems
+        if key:
+            check_cache.store(key, files, problems)
     color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    report = Report(ws.problems, len(ws.files), ws.messages, color, state.cwd)
+    report = Report(problems, files, Messages(config.locale), color, state.cwd)
     click.echo(REPORTERS[fmt](report), nl=False)
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
-    sys.exit(EXIT_FINDINGS if any(p.severity in failing for p in ws.problems) else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if any(p.severity in failing for p in problems) else EXIT_CLEAN)
 
 
 @main.command()

@@ -1,0 +1,96 @@
+"""A content-hash cache of `plancode check`'s result, for pre-commit's repeated runs.
+
+The key covers everything the findings depend on: every plan file's path and bytes, the
+config file's bytes and the effective options (as-of date, locale, selected rules, paths),
+the working directory (paths in findings are relative to it) and plancode's own code
+(every module's size and modification time, so an upgrade or an edit is a miss). A hit
+replays the stored findings without parsing a single file; anything else is a miss that
+runs the pipeline and stores its result. Entries are written atomically and read
+defensively: a damaged entry is a miss.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Iterable
+
+from .config import Config
+from .i18n import Messages
+from .problems import Problem, Severity
+from .workspace import UsageError, discover
+
+FORMAT = 1  # bump when the stored shape changes
+
+
+def cache_dir() -> Path:
+    """$XDG_CACHE_HOME/plancode, else ~/.cache/plancode (shared with the chart cache)."""
+    base = os.environ.get("XDG_CACHE_HOME")
+    return (Path(base) if base else Path.home() / ".cache") / "plancode"
+
+
+def _code_fingerprint() -> str:
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*")):
+        if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+            stat = path.stat()
+            digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
+def check_key(config: Config, paths: list[Path] | None, cwd: Path, options: Iterable[str]) -> str | None:
+    """The key of this check, or None when the files cannot even be listed (the pipeline
+    then reports why)."""
+    messages = Messages(config.locale)
+    roots = paths or [config.plans_root]
+    if any(not p.exists() for p in roots):
+        return None
+    try:
+        files, problems = discover(roots, config, messages, cwd)
+    except (OSError, UsageError):
+        return None
+    if paths:  # references resolve against the whole repository
+        extra, _ = discover([config.plans_root], config, messages, cwd) if config.plans_root.is_dir() else ([], [])
+        files = sorted(set(files) | set(extra))
+    digest = hashlib.sha256()
+    digest.update(f"{FORMAT}\n{_code_fingerprint()}\n{cwd}\n{config.as_of}\n{config.locale}\n".encode())
+    digest.update("\n".join(options).encode() + b"\n")
+    if config.path is not None:
+        digest.update(config.path.read_bytes())
+    digest.update(repr(sorted(problems)).encode())
+    for path in files:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        digest.update(f"\0{path}\0{len(data)}\0".encode())
+        digest.update(hashlib.sha256(data).digest())
+    return digest.hexdigest()
+
+
+def load(key: str) -> tuple[int, list[Problem]] | None:
+    try:
+        stored = json.loads((cache_dir() / "check" / f"{key}.json").read_text("utf-8"))
+        problems = [Problem(**{**p, "severity": Severity[p["severity"]]}) for p in stored["problems"]]
+        return int(stored["files"]), problems
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def store(key: str, files: int, problems: list[Problem]) -> None:
+    """Best effort: a cache that cannot be written costs time, never the result."""
+    folder = cache_dir() / "check"
+    records = [{**asdict(p), "severity": p.severity.name} for p in problems]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(handle, "w", encoding="utf-8") as out:
+            json.dump({"files": files, "problems": records}, out, ensure_ascii=False)
+        os.replace(temporary, folder / f"{key}.json")
+    except OSError:
+        pass
