@@ -480,6 +480,14 @@ def test_reviews_show_achievement_and_compare_periods(base_repo):
     assert [i["src"] for i in page.find("img")] == ["charts/achievement-2024-Q2.svg", "charts/achievement-2024-Q1.svg"]
 
 
+def test_a_period_not_begun_shows_no_alert_badge_until_it_begins(base_repo):
+    q3 = Q1.replace("2024-Q1", "2024-Q3")
+    early = Page(site_of(base_repo, ("plans/q3.yaml", q3))["reviews.html"])
+    assert early.row("table-1", "–")[1][4] == "80 %"  # not judged yet, as PC603
+    later = Page(site_of(base_repo, ("plans/q3.yaml", q3), as_of="2024-07-01")["reviews.html"])
+    assert later.row("table-1", "–")[1][4] == "80 % 低於目標"
+
+
 def test_no_comparison_without_a_common_metric(base_repo):
     site = site_of(base_repo, ("plans/q2.yaml", Q2), ("plans/q1.yaml", Q1.replace("季度銷售額", "新客戶量")))
     assert "沒有在多於一期中出現的指標" in Page(site["reviews.html"]).text
