@@ -551,7 +551,8 @@ def test_example_site_reproduces_the_templates_figures(example_site):
     reviews = Page(example_site["reviews.html"])
     assert reviews.row("table-2", "獲客效率")[1][4] == "111 % 超額完成"  # CAC, lower is better
     assert reviews.row("table-1", "新客戶量", column=1)[1][4] == "93 %"  # 28/30, no alert
-    assert reviews.row("table-1", "線索轉化率", column=1)[1][4] == "80 % 低於目標"
+    # 2024-Q3 has not begun at as_of 2024-06-15: its 80 % is shown, not yet judged (as PC603)
+    assert reviews.row("table-1", "線索轉化率", column=1)[1][4] == "80 %"
     dashboard = Page(example_site["index.html"])
     assert "ACME 2024 營銷計劃" in dashboard.text
     assert "1.02" in dashboard.text and "1.78" in dashboard.text  # SPI, CPI
