@@ -391,7 +391,8 @@ class Generator:
         rng.shuffle(future)
         # below ~100 tasks there are too few future tasks: others are taken, and a seeded
         # error may then bring a second finding with it
-        others = [t for t in all_tasks if t not in future and not t.derived_start]
+        in_future = {t.full_id for t in future}
+        others = [t for t in all_tasks if t.full_id not in in_future and not t.derived_start]
         free_tasks = iter(sorted(future[:count * 2], key=lambda t: t.full_id) + others)
         reports = [key for key, entries in sorted(self.reports.items()) if entries and key[0] < WEEKS]
         rng.shuffle(reports)
