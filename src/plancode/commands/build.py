@@ -90,12 +90,6 @@ i18n.register({
 })
 
 
-def cache_dir() -> Path:
-    """$XDG_CACHE_HOME/plancode, else ~/.cache/plancode: charts survive between builds."""
-    base = os.environ.get("XDG_CACHE_HOME")
-    return (Path(base) if base else Path.home() / ".cache") / "plancode"
-
-
 @click.command("build")
 @click.option("--out", "out", type=click.Path(path_type=Path), metavar="DIR",
               help="Folder of the HTML site (default: site/ beside plancode.yaml).")
@@ -171,6 +165,8 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
 
     labels = Labels(config.locale)
     charts = chart_layout(plan, config, labels, gantt_baseline).all()
+    from ..check_cache import cache_dir  # one cache folder for check results and charts
+
     cache = None if no_cache else cache_dir()
     to_draw = [c for c in charts if cache is None or not cache_path(cache, c.spec).is_file()]
     svgs: dict[str, str] = {}
