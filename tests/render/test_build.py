@@ -76,26 +76,68 @@ def test_build_writes_the_site_and_the_reports_beside_the_config(fresh):
     assert not list(examples.glob(".*plancode-*"))  # no staging folder left behind
 
 
-def test_a_second_build_draws_no_chart_and_writes_the_same_bytes(fresh, tmp_path):
+def test_a_second_build_of_unchanged_plans_stops_early_and_touches_nothing(fresh):
+    examples = fresh
+    assert run(examples, "build").exit_code == 0
+    site = {p: p.stat().st_mtime_ns for p in (examples / "site").rglob("*")}
+
+    result = run(examples, "build")
+    assert result.exit_code == 0, result.output
+    assert result.output == ("site/ and reports/ are up to date: no plan, setting or history changed since they "
+                             "were built (--no-cache builds anyway)\n")
+    assert {p: p.stat().st_mtime_ns for p in (examples / "site").rglob("*")} == site
+
+
+@pytest.mark.parametrize("change", ["plan", "config", "option", "history"])
+def test_any_change_to_the_inputs_builds_again(fresh, change):
+    examples = fresh
+    assert run(examples, "build").exit_code == 0
+    args = ["build"]
+    if change == "plan":
+        ws = examples / "plans" / "2024" / "workstreams" / "douyin-live.yaml"
+        ws.write_text(ws.read_text(encoding="utf-8").replace("直播腳本策劃", "直播腳本策劃與彩排", 1), encoding="utf-8")
+    elif change == "config":
+        config = examples / "plancode.yaml"
+        config.write_text(config.read_text(encoding="utf-8") + "\n# a comment\n", encoding="utf-8")
+    elif change == "option":
+        args = ["--as-of", "2024-06-30", "build"]
+    else:  # the pages show each plan file's last commit: committing them changes the site
+        git = ["git", "-c", "user.name=張敏", "-c", "user.email=zhang@example.com"]
+        subprocess.run(["git", "init", "-q"], cwd=examples, check=True)
+        subprocess.run([*git, "add", "plans", "plancode.yaml"], cwd=examples, check=True)
+        subprocess.run([*git, "commit", "-qm", "plans"], cwd=examples, check=True)
+    result = run(examples, *args)
+    assert result.exit_code == 0, result.output
+    assert "up to date" not in result.output and "charts: " in result.output
+    if change == "plan":
+        assert "直播腳本策劃與彩排" in (examples / "site" / "workstream-douyin-live.html").read_text("utf-8")
+    if change == "history":
+        assert "張敏" in (examples / "site" / "index.html").read_text("utf-8")
+
+
+def test_a_build_into_new_folders_draws_no_chart_and_writes_the_same_bytes(fresh, tmp_path):
     examples = fresh
     assert run(examples, "build").exit_code == 0
     first_site, first_reports = tree(examples / "site"), tree(examples / "reports")
     cached = {p: p.stat().st_mtime_ns for p in (tmp_path / "cache" / "plancode").rglob("*.svg")}
     assert len(cached) == 15
 
-    result = run(examples, "build")
+    result = run(examples, "build", "--out", "again/site", "--markdown", "again/reports")
     assert result.exit_code == 0, result.output
     assert "charts: 0 drawn, 15 cached" in result.output.splitlines()
     assert {p: p.stat().st_mtime_ns for p in (tmp_path / "cache" / "plancode").rglob("*.svg")} == cached
-    assert tree(examples / "site") == first_site
-    assert tree(examples / "reports") == first_reports
+    assert tree(examples / "again" / "site") == first_site
+    assert tree(examples / "again" / "reports") == first_reports
 
-    # without the cache every chart is drawn again, to the same bytes
-    result = run(examples, "build", "--no-cache", "--out", "fresh/site", "--markdown", "fresh/reports")
-    assert "charts: 15 drawn, 0 cached" in result.output.splitlines()
-    assert "Drawing charts" not in result.output  # not a terminal: no progress bar
-    assert tree(examples / "fresh" / "site") == first_site
-    assert tree(examples / "fresh" / "reports") == first_reports
+    # without the cache every chart is drawn again, to the same bytes, and in one process
+    # as in several
+    for jobs in ("1", "2"):
+        result = run(examples, "build", "--no-cache", "--jobs", jobs, "--out", "fresh/site", "--markdown",
+                     "fresh/reports")
+        assert "charts: 15 drawn, 0 cached" in result.output.splitlines()
+        assert "Building" not in result.output  # not a terminal: no progress bar
+        assert tree(examples / "fresh" / "site") == first_site
+        assert tree(examples / "fresh" / "reports") == first_reports
 
 
 def test_output_paths_on_the_command_line_are_relative_to_the_working_directory(examples):
@@ -220,7 +262,8 @@ def test_a_progress_bar_on_a_terminal(fresh):
     os.close(master)
     assert process.wait(timeout=60) == 0, seen.decode(errors="replace")
     text = seen.decode("utf-8", errors="replace")
-    assert "Drawing charts" in text and "15/15" in text
+    total = re.findall(r"Building.*?(\d+)/(\d+)", text)
+    assert total and total[-1][0] == total[-1][1], text  # charts and pages, counted to the end
     assert "charts: 15 drawn, 0 cached" in text
 
 

@@ -495,19 +495,32 @@ def test_no_comparison_without_a_common_metric(base_repo):
 
 # --- people ---------------------------------------------------------------------------------
 
-def test_people_page_has_the_responsibility_matrix_and_load(base_repo):
+def test_people_page_has_the_team_and_load_and_points_to_each_matrix(base_repo):
     site = site_of(base_repo, ("plans/ws.yaml", WORKSTREAM), charts=True)
     page = Page(site["people.html"])
     wang = page.row("people-table", "王芳")[1]
     assert wang[1:5] == ["主管", "銷售部", "2", "1"]  # script runs at as_of; stores is overdue
+    assert "workstream-douyin-live.html#matrix" in [a["href"] for a in page.find("a")]
+    assert [i["src"] for i in page.find("img")] == ["charts/load.svg"]
+
+
+def test_workstream_page_has_the_responsibility_matrix_of_the_people_it_involves(base_repo):
+    site = site_of(base_repo, ("plans/ws.yaml", WORKSTREAM))
+    page = Page(site["workstream-douyin-live.html"])
     header = [cells for _, cells in page.tables["matrix-table"]][1]
     assert header == ["李偉", "陳杰", "張敏", "王芳"]  # by department, in the team's order
-    attrs, row = page.row("matrix-table", "直播腳本策劃")
+    row = page.row("matrix-table", "直播腳本策劃")[1]
     assert row[2:] == ["", "", "", "●負責人"]  # the word is for screen readers
-    assert attrs["data-owner"] == "wang.fang"
     # 選品與庫存對接 is supported by sales, whose lead is 張敏
     assert page.row("matrix-table", "選品與庫存對接")[1][2:] == ["●負責人", "", "○配合部門", ""]
-    assert [i["src"] for i in page.find("img")] == ["charts/load.svg"]
+
+
+def test_a_matrix_has_no_column_for_people_the_workstream_does_not_involve(base_repo):
+    alone = (WORKSTREAM.replace("owner: chen.jie", "owner: li.wei").replace("owner: zhang.min", "owner: wang.fang")
+             .replace("    support: [sales]\n", ""))
+    page = Page(site_of(base_repo, ("plans/ws.yaml", alone))["workstream-douyin-live.html"])
+    header = [cells for _, cells in page.tables["matrix-table"]][1]
+    assert header == ["李偉", "王芳"]  # 陳杰 and 張敏 are in the team, not in this workstream
 
 
 # --- filters --------------------------------------------------------------------------------

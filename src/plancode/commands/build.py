@@ -1,10 +1,19 @@
 """``plancode build``: the static site and the Markdown reports, from the plans.
 
-One pipeline, in the order mkdocs taught us: gather everything (the whole workspace,
-every chart) first, so that every page sees one consistent plan; render in memory; only
-then write, each output directory replaced whole and atomically
-(:mod:`plancode.render.output`). Charts come from a cache keyed by what they show, so a
-rebuild without changes draws nothing.
+One pipeline, in the order mkdocs taught us: gather everything (the whole workspace)
+first, so that every page sees one consistent plan; then draw the charts and render the
+pages, each written into a staging folder as soon as it is made, and replace each output
+directory whole and atomically at the end (:mod:`plancode.render.output`). Charts come
+from a cache keyed by what they show, so a rebuild without changes draws nothing.
+
+Charts and pages are made in a pool of forked processes, one per CPU (``--jobs``): the
+workers inherit the loaded plan instead of loading it again, and every page and chart is
+made from the plan alone, so the output is byte-identical whatever the number of jobs.
+
+Before any of it, the build hashes its inputs (plancode's own code, the config, the
+effective options, every plan file's bytes, the baseline commit and the plan files'
+history) and stops when both output folders were built from exactly these: an unchanged
+repository is "up to date" in a fraction of a second. ``--no-cache`` builds anyway.
 
 Exit codes: 0 built; 1 the plans have errors (nothing is written); 2 the build cannot run
 (an output directory that is not plancode's, an unreadable baseline revision, no CJK font).
@@ -52,10 +61,6 @@ i18n.register({
         "cannot draw the charts: {reason}",
         "無法繪製圖表:{reason}",
     ),
-    "build-charts-label": (
-        "Drawing charts",
-        "正在繪製圖表",
-    ),
     "build-site": (
         "site: {pages} pages, {files} files written to {path}",
         "網站:{pages} 個頁面,共 {files} 個文件,已寫入 {path}",
@@ -87,6 +92,15 @@ i18n.register({
         "built in {seconds:.1f} s",
         "用時 {seconds:.1f} 秒",
     ),
+    "build-up-to-date": (
+        "{site} and {reports} are up to date: no plan, setting or history changed since they were built "
+        "(--no-cache builds anyway)",
+        "{site} 和 {reports} 已是最新:自上次生成以來,計劃、設置和提交記錄均無變化(--no-cache 可強制重新生成)",
+    ),
+    "build-pages-label": (
+        "Building",
+        "正在生成",
+    ),
 })
 
 
@@ -98,9 +112,13 @@ i18n.register({
 @click.option("--baseline", metavar="REV",
               help="A git revision to compare task dates with: grey bars behind the Gantt bars, and a "
                    "'changes since baseline' page (baseline.html, baseline.md).")
-@click.option("--no-cache", is_flag=True, help="Draw every chart again instead of reusing cached ones.")
+@click.option("--no-cache", is_flag=True,
+              help="Build even when nothing changed, and draw every chart again instead of reusing cached ones.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+              help="Processes drawing charts and rendering pages (default: one per CPU).")
 @click.pass_obj
-def command(state: State, out: Path | None, markdown: Path | None, baseline: str | None, no_cache: bool) -> None:
+def command(state: State, out: Path | None, markdown: Path | None, baseline: str | None, no_cache: bool,
+            jobs: int | None) -> None:
     """Build the static site (HTML) and the Markdown reports from the plans.
 
     Output folders are replaced whole, atomically; a folder that plancode did not make
@@ -117,6 +135,25 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
     reports_dir = markdown.absolute() if markdown else config.root / "reports"
     _check_outputs(site_dir, reports_dir, messages)
 
+    from ..history import Repository, last_changes
+
+    # when and by whom each plan file last changed; {} outside git (the site then says nothing)
+    changed = last_changes(config, state.cwd)
+    repository = commit = None
+    if baseline:
+        try:
+            repository = Repository(config, state.cwd, baseline)
+            commit = repository.resolve(baseline)
+        except UsageError as exc:
+            click.echo(f"plancode: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
+    inputs = _inputs(config, state.cwd, commit, changed)
+    if (not no_cache and inputs is not None
+            and _built_from(site_dir) == inputs and _built_from(reports_dir) == inputs):
+        click.echo(messages("build-up-to-date", site=_shown(site_dir, state.cwd),
+                            reports=_shown(reports_dir, state.cwd)))
+        return
+
     ws = state.workspace()
     errors = [p for p in ws.problems if p.severity == Severity.ERROR]
     if errors:
@@ -132,7 +169,7 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
         from ..render.baseline import since_baseline
 
         try:
-            snapshot = load_snapshot(baseline, config, state.cwd)
+            snapshot = load_snapshot(commit, config, state.cwd, repository)
         except UsageError as exc:
             click.echo(f"plancode: {exc}", err=True)
             sys.exit(EXIT_USAGE)
@@ -151,17 +188,12 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
                                                           count=len(unreadable), files=", ".join(since.unreadable))),
                        err=True)
 
-    from ..history import last_changes
-
-    # when and by whom each plan file last changed; {} outside git (the site then says nothing)
-    changed = last_changes(config, state.cwd)
-
     from ..render import output
-    from ..render.charts import cache_path, render_chart
+    from ..render.charts import cache_path
     from ..render.fonts import FontError
     from ..render.labels import Labels
-    from ..render.markdown import markdown_files
-    from ..render.site import chart_layout, site_files
+    from ..render.markdown import MarkdownPages
+    from ..render.site import SitePages, chart_layout
 
     labels = Labels(config.locale)
     charts = chart_layout(plan, config, labels, gantt_baseline).all()
@@ -169,29 +201,36 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
 
     cache = None if no_cache else cache_dir()
     to_draw = [c for c in charts if cache is None or not cache_path(cache, c.spec).is_file()]
-    svgs: dict[str, str] = {}
+    names = [c.name for c in charts]
+    site = SitePages(plan, config, labels, names, baseline=gantt_baseline,
+                     template_cache=None if cache is None else cache / "templates",
+                     since_baseline=since, last_changes=changed)
+    reports = MarkdownPages(plan, config, labels, names, since_baseline=since)
+    writing = site_dir
     try:
-        if to_draw and sys.stderr.isatty():
-            with click.progressbar(charts, label=messages("build-charts-label"), file=sys.stderr,
-                                   show_pos=True) as bar:
-                for chart in bar:
-                    svgs[chart.name] = render_chart(chart, cache)
-        else:
-            for chart in charts:
-                svgs[chart.name] = render_chart(chart, cache)
+        with output.Tree(site_dir) as site_tree:
+            writing = reports_dir
+            with output.Tree(reports_dir) as reports_tree:
+                writing = site_dir
+                for name, data in site.static_files().items():
+                    site_tree.write(name, data)
+                work = _Work(charts, cache, site, reports)
+                label = messages("build-pages-label")
+                for kind, index, data in _run(work, jobs, label):
+                    if kind == CHART:
+                        path = f"charts/{charts[index].name}.svg"
+                        site_tree.write(path, data)
+                        reports_tree.write(path, data)
+                    elif kind == PAGE:
+                        site_tree.write(site.paths[index], data)
+                    else:
+                        reports_tree.write(reports.paths[index], data)
+                site_tree.commit(inputs)
+                writing = reports_dir
+                reports_tree.commit(inputs)
     except FontError as exc:
         click.echo(f"plancode: {messages('build-font', reason=exc)}", err=True)
         sys.exit(EXIT_USAGE)
-
-    site = site_files(plan, config, labels, svgs, baseline=gantt_baseline,
-                      template_cache=None if cache is None else cache / "templates",
-                      since_baseline=since, last_changes=changed)
-    reports = markdown_files(plan, config, labels, svgs, since_baseline=since)
-    writing = site_dir
-    try:
-        output.write_tree(site, site_dir)
-        writing = reports_dir
-        output.write_tree(reports, reports_dir)
     except output.OutputError as exc:
         _output_exit(exc, messages)
     except OSError as exc:
@@ -201,9 +240,9 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
         click.echo(f"plancode: {messages('build-output-failed', path=where, reason=reason)}", err=True)
         sys.exit(EXIT_USAGE)
 
-    click.echo(messages("build-site", pages=_count(site, ".html"), files=len(site) + 1,
+    click.echo(messages("build-site", pages=len(site.paths), files=len(site_tree.names) + 1,
                         path=_shown(site_dir, state.cwd)))
-    click.echo(messages("build-markdown", pages=_count(reports, ".md"), files=len(reports) + 1,
+    click.echo(messages("build-markdown", pages=len(reports.paths), files=len(reports_tree.names) + 1,
                         path=_shown(reports_dir, state.cwd)))
     click.echo(messages("build-charts", drawn=len(to_draw), cached=len(charts) - len(to_draw)))
     if since is not None:
@@ -212,6 +251,110 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
                             moved=since.count("moved"), added=since.count("added"),
                             removed=since.count("removed")))
     click.echo(messages("build-time", seconds=time.perf_counter() - started))
+
+
+# --- inputs: is the output up to date? -----------------------------------------------------------
+
+def _inputs(config, cwd: Path, baseline_commit: str | None, changed: dict) -> str | None:
+    """The digest of everything the two output folders are made from, or None when it
+    cannot be known (the build then builds). Built on the check cache's key — plancode's
+    code, templates and styles; the config's bytes; the effective as-of date and locale;
+    every plan file's path and bytes — plus the baseline commit and each plan file's last
+    commit, which the pages show."""
+    import hashlib
+
+    from ..check_cache import check_key
+
+    key = check_key(config, None, cwd, ["build", baseline_commit or "", repr(sorted(changed.items()))])
+    return None if key is None else hashlib.sha256(f"build\0{key}".encode()).hexdigest()
+
+
+def _built_from(folder: Path) -> str | None:
+    from ..render.output import built_from
+
+    return built_from(folder)
+
+
+# --- drawing and rendering in a pool of processes ----------------------------------------------
+
+CHART, PAGE, REPORT = "chart", "page", "report"
+
+
+class _Work:
+    """Everything the build makes, as (kind, index) items: the charts to draw, the site's
+    pages and the Markdown pages. ``make`` returns one item's bytes; cached charts are
+    read, not drawn."""
+
+    def __init__(self, charts, cache, site, reports):
+        self.charts, self.cache, self.site, self.reports = charts, cache, site, reports
+        # the largest items first, so that no process is left with a long one at the end:
+        # charts to draw, then the site's overview pages (index, goals, people, weeks)
+        self.items = ([(CHART, i) for i in range(len(charts))] + [(PAGE, i) for i in range(len(site.paths))]
+                      + [(REPORT, i) for i in range(len(reports.paths))])
+
+    def make(self, item: tuple[str, int]) -> tuple[str, int, bytes]:
+        kind, index = item
+        if kind == CHART:
+            from ..render.charts import render_chart
+
+            return kind, index, render_chart(self.charts[index], self.cache).encode("utf-8")
+        pages = self.site if kind == PAGE else self.reports
+        return kind, index, pages.render(index)
+
+
+_WORK: _Work | None = None  # what the forked workers make: inherited, never pickled
+
+
+def _make(item: tuple[str, int]) -> tuple[str, int, bytes]:
+    assert _WORK is not None
+    return _WORK.make(item)
+
+
+def _run(work: _Work, jobs: int | None, label: str):
+    """Every item of ``work``, made in ``jobs`` forked processes (default: one per CPU),
+    yielded as (kind, index, bytes) in the order they finish. In-process when one job is
+    asked for or the platform cannot fork (the output is the same either way)."""
+    global _WORK
+    import multiprocessing
+
+    jobs = jobs or _cpus()
+    jobs = min(jobs, len(work.items))
+    bar = None
+    if sys.stderr.isatty():
+        bar = click.progressbar(length=len(work.items), label=label, file=sys.stderr, show_pos=True)
+        bar.__enter__()
+    try:
+        if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
+            for item in work.items:
+                yield work.make(item)
+                if bar is not None:
+                    bar.update(1)
+            return
+        import gc
+
+        _WORK = work
+        # objects made before the fork are never collected in the workers: keeping the
+        # collector off them saves it touching (and so copying) every page of the plan
+        gc.freeze()
+        try:
+            with multiprocessing.get_context("fork").Pool(jobs) as pool:
+                for made in pool.imap_unordered(_make, work.items):
+                    yield made
+                    if bar is not None:
+                        bar.update(1)
+        finally:
+            gc.unfreeze()
+            _WORK = None
+    finally:
+        if bar is not None:
+            bar.__exit__(None, None, None)
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the CPUs this process may use (taskset, cgroups)
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 def _check_outputs(site_dir: Path, reports_dir: Path, messages: i18n.Messages) -> None:
@@ -240,10 +383,6 @@ def _relative(path: Path, root: Path) -> str:
         return path.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
-
-
-def _count(files: dict[str, bytes], suffix: str) -> int:
-    return sum(1 for name in files if name.endswith(suffix))
 
 
 def _shown(path: Path, cwd: Path) -> str:

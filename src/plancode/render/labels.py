@@ -253,6 +253,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "active_now": ("Active now", "當前進行中"),
     "goals_owned": ("Goals owned", "負責的目標"),
     "matrix": ("Responsibility matrix", "責任矩陣"),
+    "matrix_where": ("Who owns and who supports each task: on each workstream's page, with the people it involves.",
+                     "每項任務的負責人與配合人:見各工作流頁面,只列出該工作流涉及的人員。"),
     "support_legend": ("lead of a supporting department", "配合部門負責人"),
     "load_explain": ("Tasks each person owns that are scheduled in each week (cancelled tasks left out).",
                      "每人每周負責、排期在該周的任務數(不含已取消的任務)。"),

@@ -23,15 +23,16 @@ to print a value that did not pass through one of them (see ``_finalize``).
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
-import unicodedata
 from dataclasses import dataclass
-from typing import Any, Iterable
+from functools import partial
+from typing import Any, Callable, Iterable
 
 from ..config import Config
 from ..model import Plan
 from ..model.entities import Goal, Metric, Report, Review, Task
-from ..model.figures import round_half_up
+from ..model.figures import round_half_up, week_of
 from .baseline import STATES, BaselineChanges, slip, summary
 from .labels import Labels, date, number, percent
 
@@ -65,11 +66,15 @@ _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 _BIDI = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
+# Unicode's control characters (category Cc) but the tab and the line feed.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 def _clean(value: Any) -> list[str]:
     """Plan text as lines: controls and bidirectional overrides removed."""
     text = _LINE_BREAK.sub("\n", str(value))
     text = _BIDI.sub("", text)
-    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    text = _CONTROL.sub("", text)
     return [line.strip() for line in text.split("\n")]
 
 
@@ -82,6 +87,14 @@ def _escape_line(line: str) -> str:
 
 
 def _escape(value: Any, line_break: str) -> str:
+    if type(value) is str:
+        return _escape_text(value, line_break)
+    return line_break.join(_escape_line(line) for line in _clean(value) if line)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _escape_text(value: str, line_break: str) -> str:
+    """Memoised: a report repeats the same names, labels and figures in many cells."""
     return line_break.join(_escape_line(line) for line in _clean(value) if line)
 
 
@@ -193,34 +206,55 @@ def mermaid_ids(task_ids: Iterable[str]) -> dict[str, str]:
 
 # --- the reports -----------------------------------------------------------------------------
 
+class MarkdownPages:
+    """The Markdown reports, each rendered on its own by :meth:`render` (as
+    :class:`plancode.render.site.SitePages`). ``charts`` names the charts the reports
+    folder will hold under ``charts/`` (written by the caller)."""
+
+    def __init__(self, plan: Plan, config: Config, labels: Labels, charts: Iterable[str],
+                 since_baseline: BaselineChanges | None = None):
+        names = frozenset(charts)
+        for name in names:
+            if not _CHART_NAME.match(name):
+                raise ValueError(f"not a chart name: {name!r}")
+        self.labels = labels
+        self._env = None
+        view = _View(plan, config, labels, names)
+        # (path, template, the function giving its context): contexts are made when rendered
+        pages: list[tuple[str, str, Callable[[], dict[str, Any]]]] = []
+        if since_baseline is not None:
+            pages.append(("baseline.md", "baseline.md.j2", lambda: view.baseline(since_baseline)))
+
+        def index() -> dict[str, Any]:
+            found = view.index()
+            found["baseline"] = None if since_baseline is None else summary(since_baseline, labels)
+            return found
+
+        pages.append(("README.md", "index.md.j2", index))
+        for ws_id in sorted(plan.workstreams):
+            pages.append((f"workstreams/{ws_id}.md", "workstream.md.j2", partial(view.workstream, ws_id)))
+        for week in view.weeks:
+            pages.append((f"weeks/{week}.md", "week.md.j2", partial(view.week, week)))
+        for review, slug in view.review_slugs:
+            pages.append((f"reviews/{slug}.md", "review.md.j2", partial(view.review, review, slug)))
+        self._pages = pages
+        self.paths = [path for path, _, _ in pages]
+
+    def render(self, index: int) -> bytes:
+        if self._env is None:
+            self._env = _environment()
+        _, template, context = self._pages[index]
+        out = self._env.get_template(template).render(L=self.labels, **context())
+        return _tidy(out).encode("utf-8")
+
+
 def markdown_files(plan: Plan, config: Config, labels: Labels, charts: dict[str, str],
                    since_baseline: BaselineChanges | None = None) -> dict[str, bytes]:
     """The Markdown reports of ``plan`` as ``{relative path: bytes}``, with copies of
     ``charts`` (name → SVG text) under ``charts/``. Byte-identical for the same plan.
     ``since_baseline`` adds ``baseline.md``, linked from the index."""
-    for name in charts:
-        if not _CHART_NAME.match(name):
-            raise ValueError(f"not a chart name: {name!r}")
-    view = _View(plan, config, labels, charts)
-    env = _environment()
-
-    def render(template: str, **context: Any) -> bytes:
-        out = env.get_template(template).render(L=labels, **context)
-        return _tidy(out).encode("utf-8")
-
-    index = view.index()
-    index["baseline"] = None
-    files: dict[str, bytes] = {}
-    if since_baseline is not None:
-        index["baseline"] = summary(since_baseline, labels)
-        files["baseline.md"] = render("baseline.md.j2", **view.baseline(since_baseline))
-    files["README.md"] = render("index.md.j2", **index)
-    for ws_id in sorted(plan.workstreams):
-        files[f"workstreams/{ws_id}.md"] = render("workstream.md.j2", **view.workstream(ws_id))
-    for week in view.weeks:
-        files[f"weeks/{week}.md"] = render("week.md.j2", **view.week(week))
-    for review, slug in view.review_slugs:
-        files[f"reviews/{slug}.md"] = render("review.md.j2", **view.review(review, slug))
+    pages = MarkdownPages(plan, config, labels, charts, since_baseline)
+    files = {path: pages.render(index) for index, path in enumerate(pages.paths)}
     for name in sorted(charts):
         files[f"charts/{name}.svg"] = charts[name].encode("utf-8")
     return files
@@ -263,12 +297,22 @@ class _Table:
         aligns = self.align.ljust(len(self.headers), "l")
         return Md("|" + "|".join("---:" if a == "r" else "---" for a in aligns) + "|")
 
+    def markdown(self) -> Md:
+        """The table's lines (without the last line break): every header and every value
+        through :func:`cell`. Made here, not in a template loop: a 10,000-task report has
+        hundreds of thousands of cells."""
+        lines = ["|" + "".join(f" {cell(header)} |" for header in self.headers), self.rule()]
+        lines.extend("|" + "".join(f" {cell(value)} |" for value in row) for row in self.rows)
+        return Md("\n".join(lines))
+
 
 class _View:
     """What each page shows, as plain values; the templates only lay them out."""
 
-    def __init__(self, plan: Plan, config: Config, labels: Labels, charts: dict[str, str]):
+    def __init__(self, plan: Plan, config: Config, labels: Labels, charts: frozenset[str]):
         self.plan, self.config, self.L, self.charts = plan, config, labels, charts
+        self._history_cache: dict | None = None
+        self._scheduled_cache: dict[str, list[Task]] | None = None
         self.sep = labels("md.list_sep")
         self.weeks = sorted({report.week for report in plan.reports})
         reviews = sorted(plan.reviews, key=lambda r: (r.start, r.end, r.label))
@@ -282,6 +326,35 @@ class _View:
                 slug = f"{base}-{n}"
             taken.add(slug)
             self.review_slugs.append((review, slug))
+
+    @property
+    def _history(self) -> dict:
+        """Each task's reported progress by week (the rule's reading), made once per build."""
+        if self._history_cache is None:
+            from ..rules.tracking import _report_history
+
+            self._history_cache = _report_history(self.plan)
+        return self._history_cache
+
+    @property
+    def _scheduled(self) -> dict[str, list[Task]]:
+        """{ISO week: the tasks a department should report on that week — neither cancelled
+        nor undated, running some day of it — by department and id}. One pass over the
+        tasks' weeks, not one pass over every task per week."""
+        if self._scheduled_cache is None:
+            found: dict[str, list[Task]] = {}
+            weeks = set(self.weeks)
+            for task in sorted(self.plan.tasks.values(), key=lambda t: (t.department or "", t.full_id)):
+                if not task.department or task.status == "cancelled" or not task.start or not task.end:
+                    continue
+                monday = task.start - dt.timedelta(days=task.start.weekday())
+                while monday <= task.end:
+                    week = week_of(monday)
+                    if week in weeks:
+                        found.setdefault(week, []).append(task)
+                    monday += dt.timedelta(days=7)
+            self._scheduled_cache = found
+        return self._scheduled_cache
 
     # --- small formats ---------------------------------------------------------------
 
@@ -780,18 +853,16 @@ class _View:
         """Tasks scheduled in the week and not finished before it that no report lists:
         PC602's reading, plus departments that sent no report at all that week."""
         # One definition of "expected in the week's report": the rule's own helpers.
-        from ..rules.tracking import _finished_before, _report_history
+        from ..rules.tracking import _finished_before
 
         plan, L = self.plan, self.L
         start, end = reports[0].start, reports[0].end
         listed = {(r.department, e.task) for r in reports for e in r.entries}
         reported = {r.department for r in reports}
-        history = _report_history(plan)
+        history = self._history
         rows = []
-        for task in sorted(plan.tasks.values(), key=lambda t: (t.department or "", t.full_id)):
-            if (not task.department or task.status == "cancelled" or not task.start or not task.end
-                    or task.start > end or task.end < start
-                    or (task.department, task.full_id) in listed
+        for task in self._scheduled.get(week, ()):
+            if ((task.department, task.full_id) in listed
                     or _finished_before(task, history.get(task.full_id, []), start)):
                 continue
             what = L("md.no_entry") if task.department in reported else L("md.no_report")

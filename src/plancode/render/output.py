@@ -41,32 +41,75 @@ def check_target(target: Path) -> None:
         raise OutputError("output-not-ours", path=target, marker=MARKER)
 
 
-def write_tree(files: dict[str, bytes], target: Path) -> None:
+def write_tree(files: dict[str, bytes], target: Path, inputs: str | None = None) -> None:
     """Replace the directory ``target`` by exactly ``files`` (relative POSIX paths →
     contents) plus the marker, atomically."""
-    target = Path(os.path.abspath(target))
-    if target.is_symlink():
-        target = target.resolve()  # replace the directory the link points at, keep the link
-    check_target(target)
-    for name in files:
-        _check_name(name)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    _sweep(target)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.plancode-new-{os.getpid()}-", dir=target.parent))
-    try:
+    with Tree(target) as tree:
+        for name in sorted(files):
+            tree.write(name, files[name])
+        tree.commit(inputs)
+
+
+class Tree:
+    """A tree being written: files go into a private staging folder beside ``target`` as
+    they are made (so a build never holds the whole site in memory), and ``commit()``
+    swaps the finished folder into place in one rename. Leaving the ``with`` block without
+    ``commit()`` — an error, a full disk — removes the staging folder and leaves ``target``
+    as it was.
+
+    ``inputs`` (see :func:`built_from`) is written into the marker: the digest of what the
+    tree was built from, so that the next build can tell that nothing changed.
+    """
+
+    def __init__(self, target: Path):
+        target = Path(os.path.abspath(target))
+        if target.is_symlink():
+            target = target.resolve()  # replace the directory the link points at, keep the link
+        check_target(target)
+        self.target = target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _sweep(target)
+        self.root = Path(tempfile.mkdtemp(prefix=f".{target.name}.plancode-new-{os.getpid()}-", dir=target.parent))
         # mkdtemp makes a private (0700) directory; a site is usually served to others
         umask = os.umask(0)
         os.umask(umask)
-        staging.chmod(0o777 & ~umask)
-        for name in sorted(files):
-            path = staging / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(files[name])
-        (staging / MARKER).write_bytes(MARKER_TEXT)
-        _swap_into_place(staging, target)
-    finally:
-        if staging.exists():
-            shutil.rmtree(staging, ignore_errors=True)
+        self.root.chmod(0o777 & ~umask)
+        self.names: set[str] = set()
+
+    def __enter__(self) -> "Tree":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self.root.exists():
+            shutil.rmtree(self.root, ignore_errors=True)
+
+    def write(self, name: str, data: bytes) -> None:
+        _check_name(name)
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        self.names.add(name)
+
+    def commit(self, inputs: str | None = None) -> None:
+        marker = MARKER_TEXT if inputs is None else MARKER_TEXT + f"{INPUTS}{inputs}\n".encode()
+        (self.root / MARKER).write_bytes(marker)
+        _swap_into_place(self.root, self.target)
+
+
+INPUTS = "inputs: "
+
+
+def built_from(target: Path) -> str | None:
+    """The digest of the inputs ``target`` was last built from (written by ``commit``), or
+    None: not plancode's output, unreadable, or built before digests were recorded."""
+    try:
+        text = (Path(target) / MARKER).read_text("utf-8", errors="replace")
+    except OSError:
+        return None
+    for line in text.splitlines():
+        if line.startswith(INPUTS):
+            return line[len(INPUTS):].strip() or None
+    return None
 
 
 def _sweep(target: Path) -> None:
