@@ -205,3 +205,12 @@ def test_a_control_character_is_pc100_at_its_position():
     _, found, problems = load("kind: team\nname: 市場\x00部\n")
     assert found == [("PC100", 2, 9)]
     assert "U+0000" in problems[0].message
+
+
+def test_a_key_is_one_shared_string_however_often_it_is_written():
+    # the parsed documents stay in memory for the rules: at 100,000 tasks a string per
+    # occurrence of `id`, `name`, `owner`… was a large part of the peak
+    doc, _, _ = load("tasks:\n  - {id: a, name: 甲, owner: li.wei}\n  - {id: b, name: 乙, owner: li.wei}\n")
+    first, second = (list(task) for task in doc.data["tasks"])
+    assert first == second == ["id", "name", "owner"]
+    assert all(a is b for a, b in zip(first, second))

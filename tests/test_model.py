@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
-from plancode.model import figures
+from plancode.model import entities, figures
+from plancode.workspace import load_config, load_workspace
+
+REPO = Path(__file__).resolve().parent.parent
 
 D = dt.date.fromisoformat
 
@@ -173,3 +178,29 @@ def test_a_dependency_cycle_is_found_once_as_a_closed_path(base_repo):
     base_repo.write("plans/ws.yaml", GANTT.replace("after: [account], ", "after: [account, script], "))
     plan = base_repo.workspace().plan
     assert plan.cycles == (("douyin-live/script", "douyin-live/selection", "douyin-live/script"),)
+
+
+def test_no_model_record_carries_a_per_instance_dict():
+    """Records have __slots__: a 100,000-task plan holds millions of them (issue #7, check
+    under 1 GB), and a __dict__ each was a third of the peak."""
+    plan = load_workspace(load_config(None, REPO), cwd=REPO).plan
+    seen: dict[type, int] = {}
+
+    def walk(value) -> None:
+        if isinstance(value, (tuple, list, frozenset)):
+            for item in value:
+                walk(item)
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif dataclasses.is_dataclass(value) and type(value).__module__ == entities.__name__:
+            assert not hasattr(value, "__dict__"), type(value).__name__
+            seen[type(value)] = seen.get(type(value), 0) + 1
+            for f in dataclasses.fields(value):
+                walk(getattr(value, f.name))
+
+    walk(plan)
+    made_per_item = {entities.Source, entities.Task, entities.ReportEntry, entities.KpiValue,
+                     entities.Report, entities.Goal, entities.Risk, entities.Metric, entities.Person,
+                     entities.Department, entities.Workstream, entities.ReviewRow, entities.Review}
+    assert made_per_item <= set(seen), made_per_item - set(seen)

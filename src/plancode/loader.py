@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -131,7 +132,9 @@ class PlanConstructor(SafeConstructor):
         for key_node, value_node in node.value:
             if not isinstance(key_node, ScalarNode):
                 raise ConstructorError(None, None, "yaml-key-not-text", key_node.start_mark)
-            mapping[key_node.value] = self.construct_object(value_node, deep=deep)
+            # one shared string per distinct key: a 100,000-task repository repeats a
+            # dozen keys millions of times, and the parsed data stays in memory
+            mapping[sys.intern(key_node.value)] = self.construct_object(value_node, deep=deep)
         return mapping
 
     def construct_yaml_int(self, node: ScalarNode) -> int:

@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TextIO
 
 import click
 import yaml
@@ -145,9 +145,13 @@ def modeline(kind: str, target: Path, root: Path) -> str:
     return f"# yaml-language-server: $schema={relative}\n"
 
 
-def write_file(path: Path, data: bytes, force: bool = False) -> None:
+#: text written piece by piece to the stream it is given, so that it is never whole in memory
+TextWriter = Callable[[TextIO], None]
+
+
+def write_file(path: Path, data: bytes | TextWriter, force: bool = False) -> None:
     """Write ``data`` to ``path`` atomically: a temporary file beside it, then a rename,
-    so a reader (or a killed command) never sees half a file.
+    so a reader (or a killed command) never sees half a file. A TextWriter writes UTF-8.
 
     Without ``force`` an existing file is never replaced — not even one created between
     the check and the write — and FileExistsError is raised.
@@ -155,8 +159,12 @@ def write_file(path: Path, data: bytes, force: bool = False) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+        if callable(data):
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as text:
+                data(text)
+        else:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
         umask = os.umask(0)
         os.umask(umask)
         os.chmod(temp, 0o666 & ~umask)  # mkstemp's 0600 would hide the file from the team
@@ -181,7 +189,7 @@ def shown(path: Path, cwd: Path | None = None) -> str:
     return display_path(path.absolute(), cwd)
 
 
-def write_or_exit(path: Path, data: bytes, force: bool, messages: i18n.Messages) -> None:
+def write_or_exit(path: Path, data: bytes | TextWriter, force: bool, messages: i18n.Messages) -> None:
     """Write, or print why not and exit 2 (the command could not do what was asked)."""
     try:
         write_file(path, data, force)
@@ -194,15 +202,21 @@ def write_or_exit(path: Path, data: bytes, force: bool, messages: i18n.Messages)
         sys.exit(2)
 
 
-def emit(data: str | bytes, output: Path | None, force: bool, messages: i18n.Messages, cwd: Path) -> None:
+def emit(data: str | bytes | TextWriter, output: Path | None, force: bool, messages: i18n.Messages,
+         cwd: Path) -> None:
     """A command's result: to ``output`` when given (atomic; no overwrite without
     ``force``), else to stdout — but never binary onto a terminal, where it would be
-    garbage and could upset the terminal."""
+    garbage and could upset the terminal. A TextWriter is streamed to either."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if output is not None:
         target = output if output.is_absolute() else cwd / output
         write_or_exit(target, raw, force, messages)
         click.echo(messages("write-wrote", path=shown(target, cwd)), err=True)
+        return
+    if callable(data):
+        stdout = click.get_text_stream("stdout")
+        data(stdout)
+        stdout.flush()
         return
     if isinstance(data, str):
         click.echo(data, nl=False)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 from collections import defaultdict
-from dataclasses import replace
+from dataclasses import MISSING, fields, replace
 from types import SimpleNamespace
 from typing import Any, Iterable, Iterator
 
@@ -36,6 +36,14 @@ def _text(data: dict[str, Any], key: str) -> str:
     return "" if value is None else str(value)
 
 
+_COMPUTED_DEFAULTS = {f.name: f.default for f in fields(Task) if f.default is not MISSING}
+
+
+def _task_draft(**values: Any) -> SimpleNamespace:
+    """A Task's fields, mutable; the figures computed later start at the record's defaults."""
+    return SimpleNamespace(**{**_COMPUTED_DEFAULTS, **values})
+
+
 class _Builder:
     def __init__(self, config: Config, messages: Messages):
         self.config = config
@@ -47,7 +55,10 @@ class _Builder:
         self.strategies: dict[str, Strategy] = {}
         self.goals: dict[str, Goal] = {}
         self.workstreams: dict[str, Workstream] = {}
-        self.tasks: dict[str, Task] = {}
+        # Tasks stay mutable drafts with a Task's fields until build_plan has computed their
+        # figures, then each is frozen once: a dataclasses.replace() per figure cost a third
+        # of a check, and a record made first and copied into a draft doubled the memory.
+        self.tasks: dict[str, SimpleNamespace] = {}
         self.reports: list[Report] = []
         self.reviews: list[Review] = []
         self.unavailable: set[str] = set()
@@ -146,7 +157,7 @@ class _Builder:
                 continue
             full_ids.append(full)
             goal_written = "goal" in item
-            self.tasks[full] = Task(
+            self.tasks[full] = _task_draft(
                 workstream=ws, id=item["id"], full_id=full, name=item["name"],
                 owner=item.get("owner"), start=_date(item.get("start")), end=_date(item.get("end")),
                 start_written="start" in item, after=tuple(item.get("after") or ()),
@@ -309,9 +320,7 @@ def build_plan(documents: Iterable[Document], config: Config, messages: Messages
     b.finish()
     b.resolve()
 
-    # The task figures are computed on mutable drafts and frozen once at the end: five
-    # dataclasses.replace() per task cost a third of a 10,000-task check.
-    drafts = {full: SimpleNamespace(**vars(task)) for full, task in b.tasks.items()}
+    drafts = b.tasks
     _resolve_predecessors(b, drafts)
     cycles = _find_cycles(drafts)
     in_cycle = {t for cycle in cycles for t in cycle}
@@ -319,7 +328,8 @@ def build_plan(documents: Iterable[Document], config: Config, messages: Messages
     _derive_dates(drafts, order)
     _progress(b, drafts, config)
     _critical_path(drafts, order)
-    tasks = {full: Task(**vars(draft)) for full, draft in drafts.items()}
+    # each draft is dropped as its record is made, so the two never all exist at once
+    tasks = {full: Task(**vars(drafts.pop(full))) for full in list(drafts)}
     goals = _goal_figures(b, tasks, config)
     reports = tuple(sorted(b.reports, key=lambda r: (r.week, r.department)))
     spent = sum(e.spent or 0 for r in reports if r.counted for e in r.entries)

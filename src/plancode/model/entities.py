@@ -1,7 +1,9 @@
 """The plan repository as frozen records, with every computed figure attached.
 
 Records are built only from schema-valid documents (see :mod:`plancode.model.build`);
-each keeps its :class:`Source` so that a rule can point a finding at it.
+each keeps its :class:`Source` so that a rule can point a finding at it. They have
+``__slots__`` and no ``__dict__``: a 100,000-task repository holds close to a million of
+them, and ``plancode check`` must stay under 1 GB there.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from ..loader import Document
 from ..problems import Pointer
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     """Where a record was written: its document and the pointer to it inside."""
 
@@ -29,7 +31,7 @@ class Source:
         return self.doc.display
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Department:
     id: str
     name: str
@@ -38,7 +40,7 @@ class Department:
     source: Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person:
     id: str
     name: str
@@ -50,7 +52,7 @@ class Person:
     source: Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Metric:
     name: str
     unit: str
@@ -68,7 +70,7 @@ class Metric:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Budget:
     total: float
     currency: str
@@ -76,14 +78,14 @@ class Budget:
     allocation: dict[str, float]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Risk:
     risk: str
     mitigation: str
     owner: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Goal:
     id: str
     title: str
@@ -114,7 +116,7 @@ class Goal:
     alert: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Strategy:
     id: str
     title: str
@@ -128,7 +130,7 @@ class Strategy:
     source: Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Task:
     workstream: str
     id: str
@@ -167,7 +169,7 @@ class Task:
     successors: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Workstream:
     id: str
     title: str
@@ -179,7 +181,7 @@ class Workstream:
     source: Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReportEntry:
     task_ref: str
     task: str | None  # resolved full id
@@ -195,7 +197,7 @@ class ReportEntry:
     source: Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class KpiValue:
     goal: str
     value: float
@@ -203,7 +205,7 @@ class KpiValue:
     source: Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Report:
     week: str
     start: dt.date
@@ -217,7 +219,7 @@ class Report:
     counted: bool = False  # computed: the week ended on or before as_of
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReviewRow:
     dimension: str
     metric: str
@@ -235,7 +237,7 @@ class ReviewRow:
     alert: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Review:
     period: Any
     label: str
@@ -247,7 +249,7 @@ class Review:
     source: Source
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EarnedValue:
     pv: float
     ev: float
@@ -256,7 +258,7 @@ class EarnedValue:
     cpi: float | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Plan:
     """The whole repository, resolved and computed, at one as-of date."""
 
