@@ -7,6 +7,7 @@ A module name starting with ``_`` is not a command (see ``plancode.commands``).
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import tempfile
@@ -67,7 +68,7 @@ class PlanDumper(Emitter, Serializer, SafeRepresenter, PlanResolver):
 
 def _represent_float(dumper: PlanDumper, value: float) -> Any:
     # 90.0 is written 90: percentages and money read as people write them
-    if value == int(value) and abs(value) < 1e15:
+    if math.isfinite(value) and value == int(value) and abs(value) < 1e15:
         return dumper.represent_int(int(value))
     return SafeRepresenter.represent_float(dumper, value)
 
