@@ -81,10 +81,10 @@ class PlanRepo:
             path.write_text(dedent(text), encoding="utf-8")
         return path
 
-    def workspace(self, as_of: str = "2024-06-15", **config_fields):
+    def workspace(self, as_of: str = "2024-06-15", cache: bool = True, **config_fields):
         """The pipeline on this repository (no plancode.yaml read: pass Config fields)."""
         config = Config(root=self.root, as_of=dt.date.fromisoformat(as_of), locale="en")
-        return load_workspace(dataclasses.replace(config, **config_fields), cwd=self.root)
+        return load_workspace(dataclasses.replace(config, **config_fields), cwd=self.root, cache=cache)
 
     def findings(self, **kwargs) -> list[tuple[str, str, int]]:
         """(code, path relative to the repository, line) of every finding."""

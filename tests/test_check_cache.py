@@ -67,3 +67,88 @@ def test_a_damaged_entry_is_a_miss(base_repo):
         entry.write_text("{not json", encoding="utf-8")
     result = base_repo.run("check")
     assert result.exit_code == 1 and "`onwer` is not a field" in result.output
+
+
+# --- the parse cache: files read cleanly before are not parsed again ---------------------------
+
+import marshal  # noqa: E402
+
+VALID_WS = WS.replace("onwer", "owner") + """    start: 2024-06-01
+    end: 2024-06-10
+    deliverable: 賬號完成企業認證
+"""
+
+
+def _parsed() -> list[Path]:
+    return sorted(p for p in (Path(os.environ["XDG_CACHE_HOME"]) / "plancode" / "parsed").rglob("*")
+                  if p.is_file() and not p.name.startswith("."))
+
+
+def _rewrite_parsed(change) -> None:
+    """Rewrite every stored document with ``change(data)``: a load then shows it."""
+    for entry in _parsed():
+        entry.write_bytes(marshal.dumps(change(marshal.loads(entry.read_bytes()))))
+
+
+def test_a_file_read_cleanly_is_read_back_from_the_parse_cache(base_repo):
+    base_repo.write("plans/ws.yaml", VALID_WS)
+    assert base_repo.run("check").exit_code == 0
+    stored = _parsed()
+    assert len(stored) == len(list((base_repo.root / "plans").rglob("*.yaml")))
+
+    def rename(data):
+        if data.get("kind") == "workstream":
+            data["tasks"][0]["name"] = "從緩存讀出"
+        return data
+
+    _rewrite_parsed(rename)
+    assert base_repo.workspace().plan.tasks["douyin-live/account"].name == "從緩存讀出"
+    # without the cache, the file itself
+    assert base_repo.workspace(cache=False).plan.tasks["douyin-live/account"].name == "直播賬號搭建"
+
+
+def test_an_edited_file_is_parsed_again(base_repo):
+    base_repo.write("plans/ws.yaml", VALID_WS)
+    base_repo.run("check")
+    _rewrite_parsed(lambda data: {**data, "title": "STALE"} if data.get("kind") == "workstream" else data)
+    base_repo.write("plans/ws.yaml", VALID_WS.replace("抖音直播帶貨計劃", "抖音直播帶貨計劃(二期)"))
+    assert base_repo.workspace().plan.workstreams["douyin-live"].title == "抖音直播帶貨計劃(二期)"
+
+
+def test_a_file_with_findings_is_never_cached_and_damaged_entries_are_misses(base_repo):
+    base_repo.write("plans/ws.yaml", VALID_WS + "    owner: li.wei\n")  # a duplicate key: PC102
+    for _ in range(2):
+        result = base_repo.run("check", "--no-cache")
+        assert result.exit_code == 1 and "PC102" in result.output
+        assert base_repo.run("check").output.count("PC102") == 1
+    names = {p.name for p in _parsed()}
+    assert len(names) == len(list((base_repo.root / "plans").rglob("*.yaml"))) - 1
+
+    for entry in _parsed():
+        entry.write_bytes(b"\x00damaged")
+    ws = base_repo.workspace()
+    assert ws.plan.people and [p.code for p in ws.problems] == ["PC102"]
+
+
+def test_no_cache_reads_and_writes_no_parse_cache(base_repo):
+    base_repo.write("plans/ws.yaml", VALID_WS)
+    assert base_repo.run("check", "--no-cache").exit_code == 0
+    assert _parsed() == []
+
+
+def test_entries_not_written_for_a_month_are_pruned_once_a_day(base_repo):
+    import time
+
+    from plancode.check_cache import MAX_AGE, prune
+
+    base_repo.write("plans/ws.yaml", VALID_WS)
+    base_repo.run("check")
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "plancode" / "parsed"
+    old, recent = _parsed()[:2]
+    now = time.time()
+    os.utime(old, (now - MAX_AGE - 60, now - MAX_AGE - 60))
+    prune(folder, now)  # swept earlier today by the check: nothing happens
+    assert old.exists()
+    prune(folder, now + 25 * 3600)
+    assert not old.exists() and recent.exists()
+    assert base_repo.run("check", "--no-cache").exit_code == 0

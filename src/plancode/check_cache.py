@@ -11,6 +11,7 @@ defensively: a damaged entry is a miss.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -33,11 +34,14 @@ def cache_dir() -> Path:
     return (Path(base) if base else Path.home() / ".cache") / "plancode"
 
 
-def _code_fingerprint() -> str:
+@functools.lru_cache(maxsize=None)
+def code_fingerprint() -> str:
+    """plancode's own code, templates and styles, by each file's size and modification
+    time: an upgrade or an edit changes it."""
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
     for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".json") and "__pycache__" not in path.parts:
+        if path.suffix in (".py", ".json", ".j2", ".css", ".js") and "__pycache__" not in path.parts:
             stat = path.stat()
             digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
@@ -58,7 +62,7 @@ def check_key(config: Config, paths: list[Path] | None, cwd: Path, options: Iter
         extra, _ = discover([config.plans_root], config, messages, cwd) if config.plans_root.is_dir() else ([], [])
         files = sorted(set(files) | set(extra))
     digest = hashlib.sha256()
-    digest.update(f"{FORMAT}\n{_code_fingerprint()}\n{cwd}\n{config.as_of}\n{config.locale}\n".encode())
+    digest.update(f"{FORMAT}\n{code_fingerprint()}\n{cwd}\n{config.as_of}\n{config.locale}\n".encode())
     digest.update("\n".join(options).encode() + b"\n")
     if config.path is not None:
         digest.update(config.path.read_bytes())
@@ -82,9 +86,38 @@ def load(key: str) -> tuple[int, list[Problem]] | None:
         return None
 
 
+#: entries not written for this long are removed (a check or a parse writes them again)
+MAX_AGE = 30 * 24 * 3600
+
+
+def prune(folder: Path, now: float | None = None) -> None:
+    """Remove the entries under ``folder`` older than :data:`MAX_AGE`, at most once a day
+    (a stamp file records the last sweep), so that the caches do not grow without end as
+    plans are edited. Best effort: what cannot be removed stays."""
+    import time
+
+    now = time.time() if now is None else now
+    stamp = folder / ".pruned"
+    try:
+        if now - stamp.stat().st_mtime < 24 * 3600:
+            return
+    except OSError:
+        pass
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        stamp.touch()
+        os.utime(stamp, (now, now))
+        for path in folder.rglob("*"):
+            if path.is_file() and path != stamp and now - path.stat().st_mtime > MAX_AGE:
+                path.unlink()
+    except OSError:
+        pass
+
+
 def store(key: str, files: int, problems: list[Problem]) -> None:
     """Best effort: a cache that cannot be written costs time, never the result."""
     folder = cache_dir() / "check"
+    prune(folder)
     records = [{**asdict(p), "severity": p.severity.name} for p in problems]
     try:
         folder.mkdir(parents=True, exist_ok=True)

