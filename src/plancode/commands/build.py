@@ -196,7 +196,8 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
     from ..render.site import SitePages, chart_layout
 
     labels = Labels(config.locale)
-    charts = chart_layout(plan, config, labels, gantt_baseline).all()
+    layout = chart_layout(plan, config, labels, gantt_baseline)
+    charts = layout.all()
     from ..check_cache import cache_dir  # one cache folder for check results and charts
 
     cache = None if no_cache else cache_dir()
@@ -204,8 +205,8 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
     names = [c.name for c in charts]
     site = SitePages(plan, config, labels, names, baseline=gantt_baseline,
                      template_cache=None if cache is None else cache / "templates",
-                     since_baseline=since, last_changes=changed)
-    reports = MarkdownPages(plan, config, labels, names, since_baseline=since)
+                     since_baseline=since, last_changes=changed, layout=layout)
+    reports = MarkdownPages(plan, config, labels, names, since_baseline=since, layout=layout)
     writing = site_dir
     try:
         with output.Tree(site_dir) as site_tree:

@@ -4,7 +4,10 @@ formats every page shares. Pages never format figures on their own."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Any
+
+from ..model.figures import round_half_up
 
 # key -> (English, Chinese)
 LABELS: dict[str, tuple[str, str]] = {
@@ -319,12 +322,11 @@ class Labels:
         return pair[self._index] if pair else key
 
 
+@functools.lru_cache(maxsize=1 << 16)  # a site shows the same few hundred figures 200,000 times
 def percent(value: float | None, digits: int = 0) -> str:
     """'90 %' / '54.5 %'; '—' for an undefined figure. Never rounds half to even."""
     if value is None:
         return "—"
-    from ..model.figures import round_half_up
-
     if digits == 0:
         return f"{round_half_up(value)} %"
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".")

@@ -212,14 +212,14 @@ class MarkdownPages:
     folder will hold under ``charts/`` (written by the caller)."""
 
     def __init__(self, plan: Plan, config: Config, labels: Labels, charts: Iterable[str],
-                 since_baseline: BaselineChanges | None = None):
+                 since_baseline: BaselineChanges | None = None, layout=None):
         names = frozenset(charts)
         for name in names:
             if not _CHART_NAME.match(name):
                 raise ValueError(f"not a chart name: {name!r}")
         self.labels = labels
         self._env = None
-        view = _View(plan, config, labels, names)
+        view = _View(plan, config, labels, names, layout)
         # (path, template, the function giving its context): contexts are made when rendered
         pages: list[tuple[str, str, Callable[[], dict[str, Any]]]] = []
         if since_baseline is not None:
@@ -309,8 +309,9 @@ class _Table:
 class _View:
     """What each page shows, as plain values; the templates only lay them out."""
 
-    def __init__(self, plan: Plan, config: Config, labels: Labels, charts: frozenset[str]):
+    def __init__(self, plan: Plan, config: Config, labels: Labels, charts: frozenset[str], layout=None):
         self.plan, self.config, self.L, self.charts = plan, config, labels, charts
+        self.layout = layout  # the build's chart layout, when it has one: its Gantt parts' names
         self._history_cache: dict | None = None
         self._scheduled_cache: dict[str, list[Task]] | None = None
         self.sep = labels("md.list_sep")
@@ -450,6 +451,8 @@ class _View:
     def gantt_chart_names(self, ws_id: str) -> list[str]:
         """The names of a workstream's Gantt SVGs (one, or its parts), as the chart module
         names them; the build may not have rendered them all."""
+        if self.layout is not None:
+            return [c.name for c in self.layout.gantt.get(ws_id, []) if c.name in self.charts]
         from .charts import gantt_charts  # no matplotlib: specs only
 
         return [c.name for c in gantt_charts(self.plan, ws_id, self.L) if c.name in self.charts]

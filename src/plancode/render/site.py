@@ -199,12 +199,17 @@ class PersonRow:
 class _Site:
     def __init__(self, plan: Plan, config: Config, labels: Labels, charts: frozenset[str],
                  baseline: dict | None, since_baseline: BaselineChanges | None = None,
-                 last_changes: dict[str, tuple[dt.date, str]] | None = None):
+                 last_changes: dict[str, tuple[dt.date, str]] | None = None, layout: ChartLayout | None = None):
         self.plan = plan
         self.config = config
         self.labels = labels
         self.svgs = charts
-        self.layout = chart_layout(plan, config, labels, baseline) if charts else ChartLayout()
+        if layout is None:
+            layout = chart_layout(plan, config, labels, baseline) if charts else ChartLayout()
+        self.layout = layout
+        self._latest: dict[str, tuple[Report, ReportEntry]] | None = None
+        self._task_links: dict[str, Markup] = {}
+        self._people_links: dict[str | None, Markup] = {}
         self.weeks = self._weeks()
         self.since_baseline = since_baseline
         self.last_changes = last_changes or {}
@@ -547,20 +552,30 @@ class _Site:
                       '</span></span>\n</span>')
 
     def person(self, person_id: str | None) -> Markup:
-        name = escape(self.person_name(person_id))
-        if person_id and person_id in self.plan.people:
-            return Markup(f'<a href="people.html#person-{escape(person_id)}">{name}</a>')
-        return Markup(name)
+        found = self._people_links.get(person_id)
+        if found is None:
+            name = escape(self.person_name(person_id))
+            if person_id and person_id in self.plan.people:
+                found = Markup(f'<a href="people.html#person-{escape(person_id)}">{name}</a>')
+            else:
+                found = Markup(name)
+            self._people_links[person_id] = found
+        return found
 
     def departments(self, ids: Iterable[str]) -> Markup:
         names = [str(escape(self.department_name(d))) for d in ids]
         return Markup("、".join(names) if names else "—")
 
     def task_link(self, full_id: str) -> Markup:
-        href = self.task_href(full_id)
-        if href:
-            return Markup(f'<a href="{escape(href)}">{escape(self.task_name(full_id))}</a>')
-        return Markup(escape(full_id))
+        found = self._task_links.get(full_id)
+        if found is None:
+            href = self.task_href(full_id)
+            if href:
+                found = Markup(f'<a href="{escape(href)}">{escape(self.task_name(full_id))}</a>')
+            else:
+                found = Markup(escape(full_id))
+            self._task_links[full_id] = found
+        return found
 
     def goal_link(self, goal_id: str | None) -> Markup:
         goal = self.plan.goals.get(goal_id) if goal_id is not None else None
@@ -632,6 +647,20 @@ class _Site:
             f'  <td class="wrap">{escape(entry.reason or "—")}</td>\n'
             f'  <td class="wrap{" missing" if r.lagging and not entry.adjustment else ""}">{adjustment}</td>\n'
             '</tr>')
+
+    def matrix_row(self, t: Task, people: list[tuple[str, list[Person]]]) -> Markup:
+        L = self.labels
+        owner = f'<span title="{escape(L("owner"))}">●</span><span class="sr">{escape(L("owner"))}</span>'
+        support = f'<span title="{escape(L("support"))}">○</span><span class="sr">{escape(L("support"))}</span>'
+        supporters = self.supporters(t)
+        cells = "".join(
+            f'<td class="mark">{owner if t.owner == p.id else support if p.id in supporters else ""}</td>'
+            for _, members in people for p in members)
+        return Markup(
+            '<tr>\n'
+            f'  <th scope="row" class="wrap"><a href="#task-{escape(t.id)}">{escape(t.name)}</a></th>\n'
+            f'  <td>{self.status(t.status)}</td>\n'
+            f'{cells}</tr>')
 
     def task_row(self, t: Task) -> Markup:
         L = self.labels
@@ -714,13 +743,14 @@ class _Site:
 
     def latest_entry(self, full_id: str) -> tuple[Report, ReportEntry] | None:
         """The task's entry in the latest counted report that mentions it."""
-        found = None
-        for report in sorted(self.plan.reports, key=lambda r: (r.end, r.department)):
-            if report.counted:
-                for entry in report.entries:
-                    if entry.task == full_id:
-                        found = (report, entry)
-        return found
+        if self._latest is None:  # one pass over the reports, not one per task asked about
+            self._latest = {}
+            for report in sorted(self.plan.reports, key=lambda r: (r.end, r.department)):
+                if report.counted:
+                    for entry in report.entries:
+                        if entry.task is not None:
+                            self._latest[entry.task] = (report, entry)
+        return self._latest.get(full_id)
 
     @staticmethod
     def results(results: dict[str, Any]) -> str:
@@ -813,15 +843,16 @@ class SitePages:
     write every page as soon as it is made (never the whole site in memory) and render
     pages in several processes. ``charts`` names the charts whose SVG files the site will
     hold (``charts/NAME.svg``, written by the caller); a chart of the layout it does not
-    name is left out of its page, and the tables carry the same figures.
+    name is left out of its page, and the tables carry the same figures. ``layout``: the
+    build's :func:`chart_layout`, when it has made it already (it is made again otherwise).
 
     The other arguments are :func:`site_files`'s."""
 
     def __init__(self, plan: Plan, config: Config, labels: Labels, charts: Iterable[str],
                  baseline: dict | None = None, template_cache: Path | None = None,
                  since_baseline: BaselineChanges | None = None,
-                 last_changes: dict[str, tuple[dt.date, str]] | None = None):
-        site = _Site(plan, config, labels, frozenset(charts), baseline, since_baseline, last_changes)
+                 last_changes: dict[str, tuple[dt.date, str]] | None = None, layout: ChartLayout | None = None):
+        site = _Site(plan, config, labels, frozenset(charts), baseline, since_baseline, last_changes, layout)
         self.site = site
         self.template_cache = template_cache
         self._env = None
