@@ -10,7 +10,6 @@ to report, so each problem is reported once.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections import defaultdict
 from dataclasses import MISSING, fields, replace
 from types import SimpleNamespace
@@ -20,6 +19,7 @@ from ..config import Config
 from ..i18n import Messages
 from ..loader import Document
 from ..problems import Finding
+from ..spelling import Vocabulary
 from . import figures
 from .entities import (
     Budget, Department, EarnedValue, Goal, KpiValue, Metric, Person, Plan, Report,
@@ -65,6 +65,7 @@ class _Builder:
         self._report_keys: dict[tuple[str, str], Source] = {}
         self._pending_reports: list[tuple[dict[str, Any], Source, dt.date, dt.date]] = []
         self._bare: dict[str, list[str]] | None = None  # task id -> full ids, built on first use
+        self._vocabularies: dict[str, Vocabulary] = {}  # per kind of id, for the hints
 
     # --- findings -------------------------------------------------------------------------
     def duplicate(self, what: str, ident: str, source: Source, first: Source) -> None:
@@ -76,8 +77,10 @@ class _Builder:
     def unknown(self, what: str, ref: str, source: Source, known: Iterable[str], where: str) -> None:
         if ref in self.unavailable:
             return
-        close = difflib.get_close_matches(ref, list(known), n=1, cutoff=0.6)
-        hint = (self.m("unknown-ref-hint-suggest", suggestion=close[0]) if close
+        if what not in self._vocabularies:  # the ids are all known when references are resolved
+            self._vocabularies[what] = Vocabulary(known)
+        close = self._vocabularies[what].closest(ref)
+        hint = (self.m("unknown-ref-hint-suggest", suggestion=close) if close
                 else self.m("unknown-ref-hint-where", where=where))
         self.findings.append(Finding(
             "PC105", self.m("unknown-ref", what=self.m.noun(what), ref=ref),

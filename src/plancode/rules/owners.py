@@ -8,7 +8,6 @@ each person's concurrent open tasks.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Iterator
@@ -17,6 +16,7 @@ from .. import i18n
 from ..model import Plan
 from ..model.entities import Source, Task
 from ..problems import Finding, Severity
+from ..spelling import Vocabulary
 from . import Context, declare, rule
 
 i18n.register({
@@ -237,7 +237,10 @@ def owner_unknown(plan: Plan, ctx: Context) -> Iterator[Finding]:
     if not plan.people:
         yield from _no_team(unknown, ctx)
         return
+    if not unknown:
+        return
     team = team_file(plan, ctx)
+    people = Vocabulary(plan.people)  # the hints' index: built only when a hint is due
     uses = Counter((r.source.path, r.ref) for r in unknown)
     reported: set[tuple[str, str]] = set()
     for r in unknown:
@@ -245,8 +248,8 @@ def owner_unknown(plan: Plan, ctx: Context) -> Iterator[Finding]:
         if key in reported:
             continue
         reported.add(key)
-        close = difflib.get_close_matches(r.ref, list(plan.people), n=1, cutoff=0.6)
-        hint = (ctx.messages("owner-unknown-hint-suggest", suggestion=close[0], team=team) if close
+        close = people.closest(r.ref)
+        hint = (ctx.messages("owner-unknown-hint-suggest", suggestion=close, team=team) if close
                 else ctx.messages("owner-unknown-hint-add", team=team))
         more = ctx.messages("owner-unknown-more", count=uses[key] - 1) if uses[key] > 1 else ""
         yield Finding("PC202", ctx.messages("owner-unknown", record=_label(r, ctx),

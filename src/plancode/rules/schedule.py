@@ -9,13 +9,13 @@ are fixed. A dependency cycle (PC403) is reported once, at its first task.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from typing import Any, Iterator
 
 from .. import i18n
 from ..model import Plan, Task
 from ..problems import Finding, Severity
 from . import Context, rule
+from .lookup import closest_task, per_plan
 
 i18n.register({
     # PC401
@@ -138,15 +138,9 @@ def _ends_before_start(task: Task) -> bool:
     return task.start is not None and task.end is not None and task.end < task.start
 
 
-_last_misdated: tuple[Plan, tuple[list[str], set[str]]] | None = None
-
-
 def _misdated(plan: Plan) -> tuple[list[str], set[str]]:
     """:func:`_find_misdated`, once per plan: five rules of this module ask for it."""
-    global _last_misdated
-    if _last_misdated is None or _last_misdated[0] is not plan:
-        _last_misdated = (plan, _find_misdated(plan))
-    return _last_misdated[1]
+    return per_plan(_find_misdated, plan)
 
 
 def _find_misdated(plan: Plan) -> tuple[list[str], set[str]]:
@@ -296,16 +290,10 @@ def _unavailable(plan: Plan, task: Task, ref: str) -> bool:
 
 
 def _closest_task(plan: Plan, task: Task, ref: str) -> str | None:
-    """The full id the user most likely meant: the one task elsewhere with exactly this
-    short id, else the closest full id by spelling."""
-    if "/" not in ref:
-        same_id = [other.full_id for other in plan.tasks.values() if other.id == ref]
-        if len(same_id) == 1:
-            return same_id[0]
-    wanted = ref if "/" in ref else f"{task.workstream}/{ref}"
-    candidates = [full for full in plan.tasks if full != task.full_id]
-    close = difflib.get_close_matches(wanted, candidates, n=1, cutoff=0.6)
-    return close[0] if close else None
+    """The full id the user most likely meant (:func:`.lookup.closest_task`); a short id
+    is looked for in the task's own workstream first."""
+    workstream, short = ref.split("/", 1) if "/" in ref else (task.workstream, ref)
+    return closest_task(plan, workstream, short, exclude=task.full_id)
 
 
 @rule("PC403", "dependency-cycle", Severity.ERROR, ("Dependency cycle", "前置任務循環依賴"))

@@ -8,9 +8,10 @@ unfinished task says why (未完成原因), and a lagging task's owner posts an 
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-import difflib
 from collections import defaultdict
+from operator import itemgetter
 from typing import Iterator
 
 from .. import i18n
@@ -18,6 +19,7 @@ from ..model import Goal, KpiValue, Plan, Report, ReportEntry, ReviewRow, Task
 from ..model.figures import round_half_up
 from ..problems import Finding, Severity
 from . import Context, rule
+from .lookup import closest, closest_task, near_ids, per_plan, tasks_with_id
 
 i18n.register({
     # --- PC601 ---------------------------------------------------------------------------
@@ -151,7 +153,7 @@ def report_unknown_task(plan: Plan, ctx: Context) -> Iterator[Finding]:
     for report in plan.reports:
         for entry in report.entries:
             if entry.task is None and not _unavailable(plan, entry.task_ref):
-                yield _unknown_task(plan, ctx, entry)
+                yield _unknown_task(plan, ctx, report, entry)
 
 
 def _unavailable(plan: Plan, ref: str) -> bool:
@@ -160,34 +162,57 @@ def _unavailable(plan: Plan, ref: str) -> bool:
     if "/" in ref:
         workstream = ref.split("/", 1)[0]
         return workstream not in plan.workstreams and workstream in plan.unavailable
-    return any(ident.endswith("/" + ref) for ident in plan.unavailable)
+    return ref in per_plan(_unavailable_short_ids, plan)
 
 
-def _unknown_task(plan: Plan, ctx: Context, entry: ReportEntry) -> Finding:
+def _unavailable_short_ids(plan: Plan) -> set[str]:
+    """The TASK of each ``…/TASK`` in ``plan.unavailable``."""
+    return {ident.rsplit("/", 1)[1] for ident in plan.unavailable if "/" in ident}
+
+
+def _unknown_task(plan: Plan, ctx: Context, report: Report, entry: ReportEntry) -> Finding:
     m = ctx.messages
     ref = entry.task_ref
-    candidates = [] if "/" in ref else sorted(t.full_id for t in plan.tasks.values() if t.id == ref)
+    candidates = [] if "/" in ref else sorted(tasks_with_id(plan, ref))
     if len(candidates) > 1:
         message = m("report-unknown-task-ambiguous", ref=ref, candidates=", ".join(candidates))
         hint = m("report-unknown-task-hint-suggest", suggestion=candidates[0])
     else:
         message = m("report-unknown-task", ref=ref)
-        suggestion = _closest_task(plan, ref)
+        suggestion = _closest_task(plan, report, ref)
         hint = (m("report-unknown-task-hint-suggest", suggestion=suggestion) if suggestion
                 else m("report-unknown-task-hint-where"))
     return Finding("PC601", message, entry.source.doc, entry.source.pointer + ("task",), hint=hint)
 
 
-def _closest_task(plan: Plan, ref: str) -> str | None:
-    """The full id most likely meant, by spelling (the schema admits ids only, not names)."""
+def _closest_task(plan: Plan, report: Report, ref: str) -> str | None:
+    """The full id most likely meant, by spelling (the schema admits ids only, not names).
+
+    A full id is looked for in the workstream it names (:func:`.lookup.closest_task`). A
+    short id is compared with the ids of the tasks of the workstreams the report's
+    department works in (its own tasks and those of the people it works beside), and of
+    the tasks anywhere whose id is one typo away.
+    """
     if "/" in ref:
-        close = difflib.get_close_matches(ref, list(plan.tasks), n=1, cutoff=0.6)
-        return close[0] if close else None
+        workstream, short = ref.split("/", 1)
+        return closest_task(plan, workstream, short)
     by_id: dict[str, str] = {}
+    for workstream in per_plan(_workstreams_by_department, plan).get(report.department, ()):
+        for full in plan.workstreams[workstream].tasks:
+            by_id.setdefault(plan.tasks[full].id, full)
+    for ident in near_ids(plan, ref):
+        by_id.setdefault(ident, tasks_with_id(plan, ident)[0])
+    close = closest(ref, by_id)
+    return by_id[close] if close else None
+
+
+def _workstreams_by_department(plan: Plan) -> dict[str, list[str]]:
+    """Per department, the workstreams with a task owned by one of its people (plan order)."""
+    found: dict[str, dict[str, None]] = defaultdict(dict)
     for task in plan.tasks.values():
-        by_id.setdefault(task.id, task.full_id)
-    close = difflib.get_close_matches(ref, list(by_id), n=1, cutoff=0.6)
-    return by_id[close[0]] if close else None
+        if task.department:
+            found[task.department][task.workstream] = None
+    return {department: list(streams) for department, streams in found.items()}
 
 
 # --- PC602 ---------------------------------------------------------------------------------
@@ -240,24 +265,46 @@ def report_missing_task(plan: Plan, ctx: Context) -> Iterator[Finding]:
         reason: 主播檔期沖突
     ```
     """
-    by_department: dict[str, list[Task]] = defaultdict(list)
-    for task in plan.tasks.values():
-        if task.department and task.status != "cancelled" and task.start and task.end:
-            by_department[task.department].append(task)
+    # a week still to come (seen with an earlier --as-of): nothing is due yet
+    reports = [report for report in plan.reports if report.start <= plan.as_of]
     history = _report_history(plan)
-    for report in plan.reports:
-        if report.start > plan.as_of:
-            continue  # a week still to come (seen with an earlier --as-of): nothing is due yet
+    for report, scheduled in zip(reports, _scheduled_in(plan, reports)):
         listed = {entry.task for entry in report.entries}
-        for task in by_department.get(report.department, ()):
-            if (task.full_id not in listed and task.start <= report.end and task.end >= report.start
+        for task in scheduled:
+            if (task.full_id not in listed
                     and not _finished_before(task, history.get(task.full_id, []), report.start)):
                 yield _missing_task(plan, ctx, report, task)
 
 
+def _scheduled_in(plan: Plan, reports: list[Report]) -> list[list[Task]]:
+    """For each report, the tasks of its department (not cancelled, with dates) whose
+    `start`–`end` overlaps its week, in the plan's order.
+
+    Each task finds the reports of its department that fall in its dates by bisection
+    over that department's weeks, so the work is tasks × log(weeks) plus the pairs found,
+    not reports × tasks of the department (quadratic in the repository's size).
+    """
+    weeks: dict[str, list[int]] = defaultdict(list)  # department -> report indexes by date
+    for i in sorted(range(len(reports)), key=lambda i: reports[i].start):
+        weeks[reports[i].department].append(i)
+    ends = {department: [reports[i].end for i in indexes] for department, indexes in weeks.items()}
+    scheduled: list[list[Task]] = [[] for _ in reports]
+    for task in plan.tasks.values():
+        if not (task.department in weeks and task.status != "cancelled" and task.start and task.end):
+            continue
+        indexes = weeks[task.department]
+        # one report per department and week: the weeks do not overlap, ends rise with starts
+        for k in range(bisect.bisect_left(ends[task.department], task.start), len(indexes)):
+            report = reports[indexes[k]]
+            if report.start > task.end:
+                break
+            scheduled[indexes[k]].append(task)
+    return scheduled
+
+
 def _report_history(plan: Plan) -> dict[str, list[tuple[dt.date, float]]]:
-    """Per task, (week end, progress) of each report entry that gives a progress, by week
-    (reports of weeks begun by as_of).
+    """Per task, (week end, progress) of each report entry that gives a progress, in week
+    order (reports of weeks begun by as_of).
 
     An entry's progress is its `progress:`, or 100 for `done: yes` without one — the
     same reading the model uses for current progress, here at every week, not at as_of.
@@ -280,8 +327,9 @@ def _finished_before(task: Task, history: list[tuple[dt.date, float]], monday: d
     if not history:
         # No report gives it a progress: its own `progress:` is all there is to go by.
         return (task.written_progress or 0) >= 100
-    earlier = [value for end, value in history if end < monday]
-    return bool(earlier) and earlier[-1] >= 100
+    # the history is in week order: its entries before the week are a prefix
+    earlier = bisect.bisect_left(history, monday, key=itemgetter(0))
+    return earlier > 0 and history[earlier - 1][1] >= 100
 
 
 def _missing_task(plan: Plan, ctx: Context, report: Report, task: Task) -> Finding:
