@@ -277,3 +277,29 @@ def test_messages_in_chinese(examples):
     assert result.exit_code == 0
     assert re.search(r"^圖表:繪製 \d+ 個,緩存 \d+ 個$", result.output, re.M)
     assert "網站:" in result.output and "已寫入" in result.output
+
+
+def test_cached_charts_are_linked_into_the_outputs_with_a_written_files_permissions(fresh, tmp_path):
+    examples = fresh
+    assert run(examples, "build").exit_code == 0
+    umask = os.umask(0)
+    os.umask(umask)
+    cache = sorted((tmp_path / "cache" / "plancode" / "charts").glob("*.svg"))
+    assert cache and all(p.stat().st_mode & 0o777 == 0o666 & ~umask for p in cache)
+    first = tree(examples / "site")
+    for private in cache[:3]:  # as older versions wrote them: then copied, not linked
+        private.chmod(0o600)
+    result = run(examples, "build", "--out", "again/site", "--markdown", "again/reports")
+    assert "charts: 0 drawn, 15 cached" in result.output
+    charts = sorted((examples / "again" / "site" / "charts").glob("*.svg"))
+    assert all(p.stat().st_mode & 0o777 == 0o666 & ~umask for p in charts)
+    assert sum(p.stat().st_nlink > 1 for p in charts) == 15 - 3  # linked where it may be
+    assert tree(examples / "again" / "site") == first
+    # the cache replaces an entry by rename: a link in the site keeps its bytes
+    linked = next(p for p in charts if p.stat().st_nlink > 1)
+    source = next(p for p in cache if p.samefile(linked))
+    before = linked.read_bytes()
+    replacement = source.with_suffix(".tmp")
+    replacement.write_text("<svg>changed</svg>", encoding="utf-8")
+    os.replace(replacement, source)
+    assert linked.read_bytes() == before

@@ -189,7 +189,7 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
                        err=True)
 
     from ..render import output
-    from ..render.charts import cache_path
+    from ..render.charts import cached_svg
     from ..render.fonts import FontError
     from ..render.labels import Labels
     from ..render.markdown import MarkdownPages
@@ -201,7 +201,8 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
     from ..check_cache import cache_dir  # one cache folder for check results and charts
 
     cache = None if no_cache else cache_dir()
-    to_draw = [c for c in charts if cache is None or not cache_path(cache, c.spec).is_file()]
+    cached = {} if cache is None else {c.name: cached_svg(cache, c.spec) for c in charts}
+    to_draw = [c for c in charts if cached.get(c.name) is None]
     names = [c.name for c in charts]
     site = SitePages(plan, config, labels, names, baseline=gantt_baseline,
                      template_cache=None if cache is None else cache / "templates",
@@ -215,11 +216,15 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
                 writing = site_dir
                 for name, data in site.static_files().items():
                     site_tree.write(name, data)
-                work = _Work(charts, cache, site, reports)
+                for name, path in cached.items():  # linked from the cache, not drawn
+                    if path is not None:
+                        site_tree.place(f"charts/{name}.svg", path)
+                        reports_tree.place(f"charts/{name}.svg", path)
+                work = _Work(to_draw, cache, site, reports)
                 label = messages("build-pages-label")
                 for kind, index, data in _run(work, jobs, label):
                     if kind == CHART:
-                        path = f"charts/{charts[index].name}.svg"
+                        path = f"charts/{to_draw[index].name}.svg"
                         site_tree.write(path, data)
                         reports_tree.write(path, data)
                     elif kind == PAGE:
@@ -283,8 +288,7 @@ CHART, PAGE, REPORT = "chart", "page", "report"
 
 class _Work:
     """Everything the build makes, as (kind, index) items: the charts to draw, the site's
-    pages and the Markdown pages. ``make`` returns one item's bytes; cached charts are
-    read, not drawn."""
+    pages and the Markdown pages. ``make`` returns one item's bytes."""
 
     def __init__(self, charts, cache, site, reports):
         self.charts, self.cache, self.site, self.reports = charts, cache, site, reports

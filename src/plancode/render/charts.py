@@ -526,6 +526,20 @@ def cache_path(cache_dir: Path, spec: Mapping[str, Any]) -> Path:
     return cache_dir / "charts" / f"{cache_key(spec)}.svg"
 
 
+def cached_svg(cache_dir: Path, spec: Mapping[str, Any]) -> Path | None:
+    """The cache file of a chart when it holds a whole SVG (it ends with ``</svg>``:
+    only its last bytes are read), else None: the chart must be drawn."""
+    path = cache_path(cache_dir, spec)
+    try:
+        with path.open("rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            handle.seek(max(handle.tell() - 64, 0))
+            tail = handle.read()
+    except OSError:
+        return None
+    return path if tail.rstrip().endswith(b"</svg>") else None
+
+
 def render_chart(chart: Chart | Mapping[str, Any], cache_dir: Path | None) -> str:
     """The SVG text of a chart: read from ``cache_dir/charts/<key>.svg`` when present,
     else drawn (and stored there atomically). ``cache_dir=None`` always draws.
@@ -557,6 +571,11 @@ def _write_atomic(path: Path, text: str) -> None:
         try:
             with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
                 handle.write(text)
+            # a written file's usual permissions (mkstemp's are 0600): the build links
+            # cached charts into the site, which a web server must be able to read
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
             os.replace(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):

@@ -12,6 +12,7 @@ import ctypes
 import os
 import re
 import shutil
+import stat
 import tempfile
 from pathlib import Path, PurePosixPath
 
@@ -74,6 +75,7 @@ class Tree:
         umask = os.umask(0)
         os.umask(umask)
         self.root.chmod(0o777 & ~umask)
+        self.file_mode = 0o666 & ~umask  # what a file written here gets
         self.names: set[str] = set()
 
     def __enter__(self) -> "Tree":
@@ -88,6 +90,25 @@ class Tree:
         path = self.root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+        self.names.add(name)
+
+    def place(self, name: str, source: Path) -> None:
+        """Put a copy of the file ``source`` at ``name``: a hard link where the file
+        system allows it (a cached chart is then not read, sent between processes and
+        written twice), else a copy. Safe because the cache never rewrites a file in place:
+        it replaces entries by rename, so the output's link keeps its bytes."""
+        _check_name(name)
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            # a link shares the source's permissions: only when they are a written file's
+            # (an entry the cache wrote private, 0600, is copied, or a web server could not
+            # read the site)
+            if stat.S_IMODE(os.stat(source).st_mode) != self.file_mode:
+                raise OSError("other permissions")
+            os.link(source, path)
+        except OSError:
+            shutil.copyfile(source, path)
         self.names.add(name)
 
     def commit(self, inputs: str | None = None) -> None:
