@@ -92,7 +92,8 @@ def run_check(directory: Path) -> tuple[float, int]:
     code = 0
     with contextlib.redirect_stdout(io.StringIO()):
         try:
-            main.main(["check"], prog_name="plancode", standalone_mode=False)
+            # --no-cache: every file parsed and checked, as on a first run (not a replay)
+            main.main(["check", "--no-cache"], prog_name="plancode", standalone_mode=False)
         except SystemExit as exc:
             code = int(exc.code or 0)
     return CLOCK() - start, code
