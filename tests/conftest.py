@@ -123,3 +123,47 @@ def base_repo(repo: PlanRepo) -> PlanRepo:
 def _private_cache(tmp_path_factory, monkeypatch):
     """Each test gets its own plancode cache (check results, charts), never the user's."""
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+
+
+def hostile_report_and_review(h) -> list[tuple[str, str]]:
+    """A weekly report and a review whose every text field is ``h(field name)`` (a YAML
+    string carrying a hostile payload), for the plans of the hostile-text tests; their
+    report names the task ``live/account``, their KPI the goal ``sales-up-30``."""
+    return [
+        ("plans/w23.yaml", f"""\
+        kind: report
+        week: 2024-W23
+        department: marketing
+        author: li.wei
+        notes: {h("report-notes")}
+        entries:
+          - task: live/account
+            planned: {h("planned")}
+            done: partial
+            progress: 10
+            reason: {h("reason")}
+            adjustment: {h("adjustment")}
+            results: {{{h("result-key")}: {h("result-value")}}}
+            spent: 100
+            support: {h("support")}
+            next: {h("next")}
+        metrics:
+          - {{goal: sales-up-30, value: 9, note: {h("kpi-note")}}}
+        """),
+        ("plans/q2.yaml", f"""\
+        kind: review
+        period: 2024-Q2
+        owner: li.wei
+        title: {h("review")}
+        rows:
+          - dimension: {h("dimension")}
+            metric: {h("review-metric")}
+            unit: {h("review-unit")}
+            target: 50
+            actual: 45
+            direction: down
+            analysis: {h("analysis")}
+            actions: {h("actions")}
+            owner: wang.fang
+        """),
+    ]

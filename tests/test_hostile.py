@@ -23,7 +23,7 @@ import pytest
 from click.testing import CliRunner
 from cmarkgfm.cmark import Options
 
-from conftest import STRATEGY, TEAM, PlanRepo, dedent
+from conftest import STRATEGY, TEAM, PlanRepo, dedent, hostile_report_and_review
 from plancode.cli import main
 from plancode.problems import Severity
 from plancode.render.charts import render_chart
@@ -109,42 +109,7 @@ def hostile_files() -> list[tuple[str, str]]:
             status: blocked
             deliverable: {h("deliverable2")}
         """),
-        ("plans/w23.yaml", f"""\
-        kind: report
-        week: 2024-W23
-        department: marketing
-        author: li.wei
-        notes: {h("report-notes")}
-        entries:
-          - task: live/account
-            planned: {h("planned")}
-            done: partial
-            progress: 10
-            reason: {h("reason")}
-            adjustment: {h("adjustment")}
-            results: {{{h("result-key")}: {h("result-value")}}}
-            spent: 100
-            support: {h("support")}
-            next: {h("next")}
-        metrics:
-          - {{goal: sales-up-30, value: 9, note: {h("kpi-note")}}}
-        """),
-        ("plans/q2.yaml", f"""\
-        kind: review
-        period: 2024-Q2
-        owner: li.wei
-        title: {h("review")}
-        rows:
-          - dimension: {h("dimension")}
-            metric: {h("review-metric")}
-            unit: {h("review-unit")}
-            target: 50
-            actual: 45
-            direction: down
-            analysis: {h("analysis")}
-            actions: {h("actions")}
-            owner: wang.fang
-        """),
+        *hostile_report_and_review(h),
     ]
 
 

@@ -22,6 +22,7 @@ from cmarkgfm.cmark import Options
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import hostile_report_and_review
 from plancode.render.charts import achievement_chart, burnup_chart, gantt_charts, kpi_trend_chart, load_chart
 from plancode.render.labels import Labels
 from plancode.render.markdown import Md, _environment, cell, markdown_files, mermaid_ids, mermaid_text, text
@@ -586,42 +587,7 @@ def hostile_plan(repo):
             status: blocked
             deliverable: {h("deliverable3")}
         """),
-        ("plans/w23.yaml", f"""\
-        kind: report
-        week: 2024-W23
-        department: marketing
-        author: li.wei
-        notes: {h("report-notes")}
-        entries:
-          - task: live/account
-            planned: {h("planned")}
-            done: partial
-            progress: 10
-            reason: {h("reason")}
-            adjustment: {h("adjustment")}
-            results: {{{h("result-key")}: {h("result-value")}}}
-            spent: 100
-            support: {h("support")}
-            next: {h("next")}
-        metrics:
-          - {{goal: sales-up-30, value: 9, note: {h("kpi-note")}}}
-        """),
-        ("plans/q2.yaml", f"""\
-        kind: review
-        period: 2024-Q2
-        owner: li.wei
-        title: {h("review")}
-        rows:
-          - dimension: {h("dimension")}
-            metric: {h("review-metric")}
-            unit: {h("review-unit")}
-            target: 50
-            actual: 45
-            direction: down
-            analysis: {h("analysis")}
-            actions: {h("actions")}
-            owner: wang.fang
-        """),
+        *hostile_report_and_review(h),
     ]
     plan, config = workspace_of(repo, *files, title=f"config-title {PAYLOAD}")
     return plan, config
