@@ -2,12 +2,13 @@
 
 ``difflib.get_close_matches`` compares a misspelt id with each known id in turn, so a
 hint costs findings × known ids: quadratic in the repository's size when both grow with
-it (a check of 100,000 tasks with 1,000 findings made 250,000 comparisons for the
-owners alone, 6.4 s of hints for 10,000 tasks). A :class:`Vocabulary` first finds the
-few known words within a typo or two of the misspelt one through an index, and difflib
-picks the best of those (and of any likely candidates the caller adds) with the cutoff
-the hints have always used. A typo is a character left out, added or replaced, or two
-neighbours swapped; a difference of case alone also counts as near.
+it (6.4 s of the hints of a 10,000-task check with 100 findings, docs/performance.md;
+at 100,000 tasks, 125 unknown owners each compared with 2,000 people). A
+:class:`Vocabulary` first finds the few known words within a typo or two of the
+misspelt one, through an index, and difflib picks the best of those (and of any likely
+candidates the caller adds) with the cutoff the hints have always used. A typo is a
+character left out, added or replaced, or two neighbours swapped; a difference of case
+alone also counts as near.
 """
 
 from __future__ import annotations
@@ -31,13 +32,15 @@ def _deletions(word: str, most: int) -> set[str]:
 class Vocabulary:
     """Known words (ids) to suggest from.
 
-    With ``typos=2`` (for people, goals, departments, workstreams: tens to thousands of
-    ids) every word is indexed under each string made by deleting up to two of its
-    characters: two words within two typos of each other share such a string, so a
-    look-up reads the index under the misspelt word's deletions only. That is about
-    L²/2 entries per word of length L. Task ids may be as many as the tasks, so with
-    ``typos=1`` nothing is indexed: the misspelt word's one-typo variants (about
-    2 × L × the characters the ids use) are spelt out and looked up.
+    With ``typos=2`` (people, goals, departments: tens to thousands of ids) every word
+    is indexed under each string made by deleting up to two of its characters: two
+    words within two typos of each other share such a string, so a look-up reads the
+    index under the misspelt word's deletions only. That is about L²/2 entries per word
+    of length L, and a look-up returns the words up to four deletions apart: many, when
+    ids are numbered densely (`task-04711`: 5 % of 100,000 such ids). Task and
+    workstream ids may be as many as the tasks, and are often numbered, so with
+    ``typos=1`` nothing is indexed: the misspelt word's one-typo variants (about 2 × L ×
+    the characters the ids use) are spelt out and looked up.
     """
 
     def __init__(self, words: Iterable[str], typos: int = 2):
@@ -45,6 +48,7 @@ class Vocabulary:
             raise ValueError("typos is 1 or 2")
         self.typos = typos
         self.words = set(words)
+        self.longest = max(map(len, self.words), default=0)
         self.by_case: dict[str, list[str]] = defaultdict(list)
         for word in self.words:
             self.by_case[word.casefold()].append(word)
@@ -60,6 +64,8 @@ class Vocabulary:
     def near(self, word: str) -> set[str]:
         """The known words within the vocabulary's typos of ``word`` (and maybe a few
         more), ``word`` itself included when known."""
+        if len(word) > self.longest + self.typos:
+            return set()  # nothing is that near; and a long text would make many variants
         found = set(self.by_case.get(word.casefold(), ()))
         if self.typos == 2:
             for key in _deletions(word, 2):

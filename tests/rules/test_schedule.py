@@ -169,6 +169,48 @@ def test_unknown_predecessor_points_at_the_reference_and_suggests_the_task(base_
     assert other_stream.hint == "did you mean `douyin-content/short-videos`?"
 
 
+def test_unknown_predecessor_hints_look_in_the_named_workstream_then_elsewhere(base_repo):
+    base_repo.write(WS, """
+        kind: workstream
+        id: douyin-live
+        title: 抖音直播帶貨計劃
+        goal: online-up-35
+        owner: li.wei
+        tasks:
+          - id: selection
+            name: 選品與庫存對接
+            owner: li.wei
+            after:
+              - short-vidoes
+              - douyin-contnet/short-videos
+              - douyin-content/shrot-videos
+              - no-such-task
+            start: 2024-06-11
+            end: 2024-06-20
+            deliverable: 確定首場直播選品清單
+        """)
+    base_repo.write("plans/douyin-content.yaml", """
+        kind: workstream
+        id: douyin-content
+        title: 抖音內容運營
+        goal: online-up-35
+        owner: li.wei
+        tasks:
+          - id: short-videos
+            name: 抖音短視頻發布5條
+            owner: chen.jie
+            start: 2024-06-03
+            end: 2024-06-09
+            deliverable: 發布5條抖音短視頻
+        """)
+    hints = [p.hint for p in schedule_problems(base_repo) if p.code == "PC402"]
+    # a short id one typo from the only task with that id, in another workstream; a
+    # misspelt workstream; a misspelt task of the named workstream
+    assert hints[:3] == ["did you mean `douyin-content/short-videos`?"] * 3
+    # nothing like it anywhere: where to look, not a guess
+    assert hints[3].startswith("write `TASK` for a task of this workstream")
+
+
 def test_unknown_predecessor_into_an_invalid_file_is_not_reported_again(base_repo):
     base_repo.write(WS, """
         kind: workstream

@@ -117,6 +117,16 @@ def test_pc601_a_bare_id_is_matched_by_spelling_too(plan_repo):
     assert "`douyin-live/script`" in problem.hint
 
 
+def test_pc601_a_misspelt_workstream_is_matched_too(plan_repo):
+    write_w23(plan_repo, BOTH_DONE + """\
+  - task: douyin-lvie/script
+    planned: 腳本初稿
+    done: yes
+""")
+    [problem] = problems(plan_repo, "PC601")
+    assert problem.hint == "did you mean `douyin-live/script`?"
+
+
 def test_pc601_a_bare_id_unique_across_workstreams_resolves(plan_repo):
     write_w23(plan_repo, """\
   - task: account

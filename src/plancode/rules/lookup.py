@@ -6,7 +6,7 @@ findings × candidates. Against every task of the repository that is quadratic i
 repository's size: 6.4 s of a 15 s check of 10,000 tasks with 100 findings
 (docs/performance.md). So a hint looks only where the task most likely is: in the
 workstream the reference names (or, when no workstream has that id, in the few whose
-ids are a typo or two away), and at the tasks elsewhere whose own id is the reference's,
+ids are one typo away), and at the tasks elsewhere whose own id is the reference's,
 or one typo away from it (:class:`plancode.spelling.Vocabulary`): the cost of a hint
 does not grow with the repository.
 """
@@ -51,7 +51,8 @@ def _task_ids(plan: Plan) -> Vocabulary:
 
 
 def _workstream_ids(plan: Plan) -> Vocabulary:
-    return Vocabulary(plan.workstreams)
+    # numbered ids (`kol-0030`, `kol-0080`) put many workstreams two typos away
+    return Vocabulary(plan.workstreams, typos=1)
 
 
 def near_ids(plan: Plan, short: str) -> set[str]:
@@ -66,8 +67,8 @@ def closest_task(plan: Plan, workstream: str, short: str, exclude: str | None = 
     In this order: the only task whose own id is ``short`` (the reference named the
     wrong workstream, or none, or the task moved); the full id spelt most like the
     reference among the tasks of that workstream (or, when no workstream has this id,
-    among the tasks with this id or one a typo away in the workstreams whose ids are a
-    typo or two away); the task elsewhere whose own id is spelt most like ``short``, one
+    among the tasks with this id or one a typo away in the workstreams whose ids are one
+    typo away); the task elsewhere whose own id is spelt most like ``short``, one
     typo away, when it is the only task with that id.
     """
     def unique(ident: str) -> str | None:
@@ -85,8 +86,8 @@ def closest_task(plan: Plan, workstream: str, short: str, exclude: str | None = 
         found = closest(short, in_stream)
         found = in_stream[found] if found else None
     else:
-        # numbered ids (`kol-0030`, `kol-0080`) may put dozens of workstreams a typo or
-        # two away: in them, only the tasks with this id or one a typo away are compared
+        # numbered ids may put dozens of workstreams one typo away: in them, only the
+        # tasks with this id or one a typo away are compared
         ids = near_ids(plan, short)
         found = closest(f"{workstream}/{short}", (
             full for ws in per_plan(_workstream_ids, plan).near(workstream) for ident in ids
