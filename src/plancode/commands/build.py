@@ -136,6 +136,7 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
     _check_outputs(site_dir, reports_dir, messages)
 
     from ..history import Repository, last_changes
+    from ..render import output
 
     # when and by whom each plan file last changed; {} outside git (the site then says nothing)
     changed = last_changes(config, state.cwd)
@@ -149,7 +150,7 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
             sys.exit(EXIT_USAGE)
     inputs = _inputs(config, state.cwd, commit, changed)
     if (not no_cache and inputs is not None
-            and _built_from(site_dir) == inputs and _built_from(reports_dir) == inputs):
+            and output.built_from(site_dir) == inputs and output.built_from(reports_dir) == inputs):
         click.echo(messages("build-up-to-date", site=_shown(site_dir, state.cwd),
                             reports=_shown(reports_dir, state.cwd)))
         return
@@ -188,7 +189,6 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
                                                           count=len(unreadable), files=", ".join(since.unreadable))),
                        err=True)
 
-    from ..render import output
     from ..render.charts import cached_svg
     from ..render.fonts import FontError
     from ..render.labels import Labels
@@ -273,12 +273,6 @@ def _inputs(config, cwd: Path, baseline_commit: str | None, changed: dict) -> st
 
     key = check_key(config, None, cwd, ["build", baseline_commit or "", repr(sorted(changed.items()))])
     return None if key is None else hashlib.sha256(f"build\0{key}".encode()).hexdigest()
-
-
-def _built_from(folder: Path) -> str | None:
-    from ..render.output import built_from
-
-    return built_from(folder)
 
 
 # --- drawing and rendering in a pool of processes ----------------------------------------------

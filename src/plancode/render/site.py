@@ -551,6 +551,11 @@ class _Site:
                       f'<span class="bar actual" aria-hidden="true"><span style="width: {escape(_bar(actual))}%">'
                       '</span></span>\n</span>')
 
+    def _planned_actual_figures(self, planned: float | None, actual: float | None) -> str:
+        """The two bars, then the two figures: '54 % / 70 %'."""
+        return (f'{self.planned_actual(planned, actual)} <span class="figure">'
+                f'{escape(fmt.percent(planned))} / {escape(fmt.percent(actual))}</span>')
+
     def person(self, person_id: str | None) -> Markup:
         found = self._people_links.get(person_id)
         if found is None:
@@ -624,8 +629,7 @@ class _Site:
             f'  <td class="wrap">{escape(self.results(entry.results) or "–")}</td>\n'
             f'  <td class="wrap">{escape(entry.support or "–")}</td>\n'
             f'  <td class="wrap">{escape(entry.next or "–")}</td>\n'
-            f'  <td class="pa">{self.planned_actual(r.planned, r.reported)} <span class="figure">'
-            f'{escape(fmt.percent(r.planned))} / {escape(fmt.percent(r.reported))}</span></td>\n'
+            f'  <td class="pa">{self._planned_actual_figures(r.planned, r.reported)}</td>\n'
             f'  <td class="wrap">{escape(entry.adjustment or "–")}</td>\n'
             f'  <td class="num">{spent}</td>\n'
             '</tr>')
@@ -684,8 +688,7 @@ class _Site:
             f'  <td>{escape(fmt.date(t.end))}</td>\n'
             f'  <td class="num">{escape(t.days if t.days is not None else "—")}</td>\n'
             f'  <td class="wrap">{predecessors}</td>\n'
-            f'  <td class="pa">{self.planned_actual(t.planned_progress, t.progress)} <span class="figure">'
-            f'{escape(fmt.percent(t.planned_progress))} / {escape(fmt.percent(t.progress))}</span>{source}</td>\n'
+            f'  <td class="pa">{self._planned_actual_figures(t.planned_progress, t.progress)}{source}</td>\n'
             f'  <td class="num{late}">{escape(_points(t.lag)) if t.lag is not None else "—"}</td>\n'
             f'  <td>{self.status(t.status)}</td>\n'
             f'  <td class="wrap">{risks}</td>\n'
