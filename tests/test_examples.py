@@ -67,11 +67,20 @@ def test_template_4_achievements(exported):
         ("2024-Q2", "新客獲客成本(CAC)"): (111, "exceeded"),
         ("2024-Q2", "品牌搜索量"): (125, "exceeded"),
         ("2024-Q3", "銷售額"): (108, None),
-        ("2024-Q3", "線索轉化率"): (80, "below"),
+        # 2024-Q3 has not begun at as_of 2024-06-15: its rows are not judged yet (issue #12:
+        # export agrees with check and the reviews page); its achievements are shown
+        ("2024-Q3", "線索轉化率"): (80, None),
         ("2024-Q3", "新客戶量"): (93, None),
     }
     cac = next(r for r in exported["reviews"] if r["metric"] == "新客獲客成本(CAC)")
     assert cac["direction"] == "down"
+
+
+def test_template_4_alert_once_the_period_has_begun():
+    result = plancode("--as-of", "2024-10-08", "export", "--what", "reviews", "--format", "json")
+    alerts = {(r["period"], r["metric"]): r["alert"] for r in json.loads(result.stdout)["reviews"]}
+    assert alerts[("2024-Q3", "線索轉化率")] == "below"  # 12 % of 15 %: 80 %, more than 10 % below
+    assert alerts[("2024-Q3", "新客戶量")] is None  # 93 %: within 10 %
 
 
 def test_seeded_planned_progress_of_template_3_variant():

@@ -44,7 +44,7 @@ class State:
         try:
             return load_config(self.config_file, self.cwd, self.as_of, self.locale)
         except UsageError as exc:
-            _usage_exit(exc, self.locale)
+            usage_exit(exc, self.locale)
 
     def workspace(self, paths=(), selected=lambda code: True, cache: bool = True):
         from .workspace import UsageError, load_workspace
@@ -53,10 +53,10 @@ class State:
         try:
             return load_workspace(config, [Path(p) for p in paths] or None, self.cwd, selected, cache=cache)
         except UsageError as exc:
-            _usage_exit(exc, config.locale)
+            usage_exit(exc, config.locale)
 
 
-def _usage_exit(exc, locale: str | None) -> None:
+def usage_exit(exc, locale: str | None) -> None:
     from .i18n import Messages
     from .reporters import Report, printable, text
 

@@ -169,8 +169,13 @@ def test_names_are_plain_text_not_tex_nor_markup(base_repo):
 # --- achievement ------------------------------------------------------------------------
 
 
-def test_achievement_per_kpi_of_the_q3_review(examples):
-    q3 = next(r for r in examples.reviews if r.label == "2024-Q3")
+def test_achievement_per_kpi_of_the_q3_review():
+    # judged after its period began (at the pinned as_of, 2024-06-15, it has not: see below)
+    import dataclasses
+
+    config = dataclasses.replace(load_config(None, REPO), as_of=dt.date(2024, 10, 8))
+    plan = load_workspace(config, cwd=REPO).plan
+    q3 = next(r for r in plan.reviews if r.label == "2024-Q3")
     chart = achievement_chart(q3, ZH, kpi_deviation=10)
     assert chart.name == "achievement-2024-Q3"
     rows = [(r["label"], r["text"], r["alert"], r["colour"]) for r in chart.spec["rows"]]
@@ -181,6 +186,15 @@ def test_achievement_per_kpi_of_the_q3_review(examples):
     ]
     assert chart.spec["deviation"] == 10 and chart.spec["band_label"] == "±10% 容差範圍"
     assert chart.spec["title"] == "2024-Q3 各指標達成率"
+
+
+def test_a_period_not_begun_has_no_alert_colour(examples):
+    """At 2024-06-15, 2024-Q3 has not begun: its bars show the figures, none in alert."""
+    q3 = next(r for r in examples.reviews if r.label == "2024-Q3")
+    rows = achievement_chart(q3, ZH, kpi_deviation=10).spec["rows"]
+    assert [r["text"] for r in rows] == ["108 %", "80 %", "93 %"]
+    assert {r["alert"] for r in rows} == {None}
+    assert {r["colour"] for r in rows} == {charts.ALERT_COLOURS["ok"]}
 
 
 def test_an_undefined_achievement_shows_a_dash_and_no_bar(base_repo):

@@ -215,11 +215,11 @@ def report(state: State, week: str | None, department: str, output: Path | None,
 
 def _load(state: State):
     """The plan without running the rules (a skeleton needs the figures, not findings)."""
-    from ..cli import _usage_exit
+    from ..cli import usage_exit
     from ..workspace import UsageError, load_workspace
 
     config = state.config()
     try:
         return config, load_workspace(config, None, state.cwd, lint=False)
     except UsageError as exc:
-        _usage_exit(exc, config.locale)
+        usage_exit(exc, config.locale)

@@ -20,7 +20,7 @@ from ..i18n import Messages
 from ..loader import Document
 from ..problems import Finding
 from ..spelling import Vocabulary
-from . import figures
+from . import figures, tracking
 from .entities import (
     Budget, Department, EarnedValue, Goal, KpiValue, Metric, Person, Plan, Report,
     ReportEntry, Review, ReviewRow, Risk, Source, Strategy, Task, Workstream,
@@ -121,6 +121,7 @@ class _Builder:
             budget=Budget(budget["total"], budget.get("currency", "CNY"), budget.get("contingency"),
                           dict(budget.get("allocation") or {})) if budget else None,
             themes=dict(data.get("themes") or {}), goals=top, source=src,
+            description=_text(data, "description"),
         )
 
     def _add_goals(self, items: Iterable[dict[str, Any]], strategy: str, parent: str | None,
@@ -221,6 +222,7 @@ class _Builder:
     def _add_review(self, doc: Document, data: dict[str, Any], src: Source) -> None:
         start, end = figures.period_range(data["period"])
         deviation = self.config.thresholds.kpi_deviation
+        judged = tracking.judged(start, self.as_of)
         rows = []
         for i, r in enumerate(data.get("rows") or ()):
             direction = r.get("direction", "up")
@@ -231,11 +233,12 @@ class _Builder:
                 analysis=_text(r, "analysis"), actions=_text(r, "actions"), owner=r.get("owner"),
                 source=src.at("rows", i), achievement=achieved,
                 achievement_pct=None if achieved is None else figures.round_half_up(achieved),
-                alert=figures.kpi_alert(achieved, deviation),
+                alert=figures.kpi_alert(achieved, deviation) if judged else None,
             ))
         self.reviews.append(Review(
             period=data["period"], label=figures.period_label(data["period"]), start=start, end=end,
             owner=data.get("owner"), title=_text(data, "title"), rows=tuple(rows), source=src,
+            notes=_text(data, "notes"), judged=judged,
         ))
 
     # --- resolution ---------------------------------------------------------------------------
@@ -469,7 +472,7 @@ def _progress(b: _Builder, tasks: dict[str, SimpleNamespace], config: Config) ->
             full = entry.task
             if full is None:
                 continue
-            value = entry.progress if entry.progress is not None else (100.0 if entry.done == "yes" else None)
+            value = tracking.entry_progress(entry)
             if value is not None:
                 latest[full] = (value, report.week)
     as_of = config.as_of
@@ -515,7 +518,7 @@ def _goal_figures(b: _Builder, tasks: dict[str, Task], config: Config) -> dict[s
 
     observed: dict[str, tuple[float, str]] = {}
     for review in sorted(b.reviews, key=lambda r: (r.start, r.end)):
-        if review.start <= config.as_of:
+        if review.judged:
             for row in review.rows:
                 if row.goal:
                     observed[row.goal] = (row.actual, f"{review.label}")

@@ -128,6 +128,7 @@ class Strategy:
     themes: dict[str, str]
     goals: tuple[str, ...]  # top-level goal ids
     source: Source
+    description: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -234,6 +235,7 @@ class ReviewRow:
     source: Source
     achievement: float | None = None
     achievement_pct: int | None = None
+    #: below | exceeded | None; None too while the review's period has not begun
     alert: str | None = None
 
 
@@ -247,6 +249,10 @@ class Review:
     title: str
     rows: tuple[ReviewRow, ...]
     source: Source
+    notes: str = ""  # the period's conclusion
+    #: the period has begun at as_of: its rows are judged (alerts, PC603); a period
+    #: still to come shows its figures but raises nothing
+    judged: bool = True
 
 
 @dataclass(frozen=True, slots=True)

@@ -332,7 +332,7 @@ class _View:
     def _history(self) -> dict:
         """Each task's reported progress by week (the rule's reading), made once per build."""
         if self._history_cache is None:
-            from ..rules.tracking import _report_history
+            from ..model.tracking import report_history as _report_history
 
             self._history_cache = _report_history(self.plan)
         return self._history_cache
@@ -856,7 +856,7 @@ class _View:
         """Tasks scheduled in the week and not finished before it that no report lists:
         PC602's reading, plus departments that sent no report at all that week."""
         # One definition of "expected in the week's report": the rule's own helpers.
-        from ..rules.tracking import _finished_before
+        from ..model.tracking import finished_before as _finished_before
 
         plan, L = self.plan, self.L
         start, end = reports[0].start, reports[0].end

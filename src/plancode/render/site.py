@@ -289,7 +289,7 @@ class _Site:
 
     def _weeks(self) -> list[Week]:
         # The same reading of "active in a week" as PC602, so the site and `check` agree.
-        from ..rules.tracking import _finished_before, _report_history
+        from ..model.tracking import finished_before as _finished_before, report_history as _report_history
 
         plan = self.plan
         history = _report_history(plan)

@@ -8,15 +8,13 @@ unfinished task says why (未完成原因), and a lagging task's owner posts an 
 
 from __future__ import annotations
 
-import bisect
-import datetime as dt
 from collections import defaultdict
-from operator import itemgetter
 from typing import Iterator
 
 from .. import i18n
 from ..model import Goal, KpiValue, Plan, Report, ReportEntry, ReviewRow, Task
 from ..model.figures import round_half_up
+from ..model.tracking import latest_entries, tasks_due
 from ..problems import Finding, Severity
 from . import Context, rule
 from .lookup import closest, closest_task, near_ids, per_plan, tasks_with_id
@@ -267,69 +265,12 @@ def report_missing_task(plan: Plan, ctx: Context) -> Iterator[Finding]:
     """
     # a week still to come (seen with an earlier --as-of): nothing is due yet
     reports = [report for report in plan.reports if report.start <= plan.as_of]
-    history = _report_history(plan)
-    for report, scheduled in zip(reports, _scheduled_in(plan, reports)):
+    due = tasks_due(plan, {report.week for report in reports})
+    for report in reports:
         listed = {entry.task for entry in report.entries}
-        for task in scheduled:
-            if (task.full_id not in listed
-                    and not _finished_before(task, history.get(task.full_id, []), report.start)):
+        for task in due.get(report.week, {}).get(report.department, ()):
+            if task.full_id not in listed:
                 yield _missing_task(plan, ctx, report, task)
-
-
-def _scheduled_in(plan: Plan, reports: list[Report]) -> list[list[Task]]:
-    """For each report, the tasks of its department (not cancelled, with dates) whose
-    `start`–`end` overlaps its week, in the plan's order.
-
-    Each task finds the reports of its department that fall in its dates by bisection
-    over that department's weeks, so the work is tasks × log(weeks) plus the pairs found,
-    not reports × tasks of the department (quadratic in the repository's size).
-    """
-    weeks: dict[str, list[int]] = defaultdict(list)  # department -> report indexes by date
-    for i in sorted(range(len(reports)), key=lambda i: reports[i].start):
-        weeks[reports[i].department].append(i)
-    ends = {department: [reports[i].end for i in indexes] for department, indexes in weeks.items()}
-    scheduled: list[list[Task]] = [[] for _ in reports]
-    for task in plan.tasks.values():
-        if not (task.department in weeks and task.status != "cancelled" and task.start and task.end):
-            continue
-        indexes = weeks[task.department]
-        # one report per department and week: the weeks do not overlap, ends rise with starts
-        for k in range(bisect.bisect_left(ends[task.department], task.start), len(indexes)):
-            report = reports[indexes[k]]
-            if report.start > task.end:
-                break
-            scheduled[indexes[k]].append(task)
-    return scheduled
-
-
-def _report_history(plan: Plan) -> dict[str, list[tuple[dt.date, float]]]:
-    """Per task, (week end, progress) of each report entry that gives a progress, in week
-    order (reports of weeks begun by as_of).
-
-    An entry's progress is its `progress:`, or 100 for `done: yes` without one — the
-    same reading the model uses for current progress, here at every week, not at as_of.
-    """
-    history: dict[str, list[tuple[dt.date, float]]] = defaultdict(list)
-    for report in plan.reports:
-        if report.start > plan.as_of:
-            continue
-        for entry in report.entries:
-            value = entry.progress
-            if value is None and entry.done == "yes":
-                value = 100.0
-            if entry.task is not None and value is not None:
-                history[entry.task].append((report.end, value))
-    return history
-
-
-def _finished_before(task: Task, history: list[tuple[dt.date, float]], monday: dt.date) -> bool:
-    """Whether the task had reached 100 % before the week starting ``monday``."""
-    if not history:
-        # No report gives it a progress: its own `progress:` is all there is to go by.
-        return (task.written_progress or 0) >= 100
-    # the history is in week order: its entries before the week are a prefix
-    earlier = bisect.bisect_left(history, monday, key=itemgetter(0))
-    return earlier > 0 and history[earlier - 1][1] >= 100
 
 
 def _missing_task(plan: Plan, ctx: Context, report: Report, task: Task) -> Finding:
@@ -390,7 +331,7 @@ def kpi_deviation(plan: Plan, ctx: Context) -> Iterator[Finding]:
     for goal, kpi, week in _latest_report_kpis(plan):
         yield _goal_finding(ctx, goal, kpi, week, deviation)
     for review in plan.reviews:
-        if review.start > plan.as_of:
+        if not review.judged:
             continue  # as for goals' achievement: a period not begun has no actuals yet
         for row in review.rows:
             if row.alert:
@@ -511,27 +452,17 @@ def adjustment_missing(plan: Plan, ctx: Context) -> Iterator[Finding]:
         adjustment: 增加渠道B投放預算,優化落地頁
     ```
     """
-    latest = _latest_entries(plan)
+    latest = latest_entries(plan)
     posted = _adjusted_this_week(plan)
     threshold = ctx.config.thresholds.schedule_lag
     for task in plan.tasks.values():
         lagging = task.status == "overdue" or (
             task.status != "cancelled" and task.lag is not None and task.lag > threshold)
         found = latest.get(task.full_id)
-        if (lagging and found is not None and not found[0].adjustment.strip()
+        if (lagging and found is not None and not found[1].adjustment.strip()
                 and task.full_id not in posted):
-            yield _adjustment_finding(ctx, task, *found)
-
-
-def _latest_entries(plan: Plan) -> dict[str, tuple[ReportEntry, str]]:
-    """Per task, its entry in the latest counted report (reports are in week order)."""
-    latest: dict[str, tuple[ReportEntry, str]] = {}
-    for report in plan.reports:
-        if report.counted:
-            for entry in report.entries:
-                if entry.task is not None:
-                    latest[entry.task] = (entry, report.week)
-    return latest
+            report, entry = found
+            yield _adjustment_finding(ctx, task, entry, report.week)
 
 
 def _adjusted_this_week(plan: Plan) -> set[str]:
