@@ -3,11 +3,9 @@ formats every page shares. Pages never format figures on their own."""
 
 from __future__ import annotations
 
-import datetime as dt
-import functools
-from typing import Any
+from ..views.formats import date, number, percent  # the number formats every page shares
 
-from ..model.figures import round_half_up
+__all__ = ["LABELS", "Labels", "date", "number", "percent"]
 
 # key -> (English, Chinese)
 LABELS: dict[str, tuple[str, str]] = {
@@ -181,6 +179,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "alert_kind.kpi": ("KPI deviation", "指標偏差"),
     "alert_kind.overdue": ("Overdue", "逾期"),
     "alert_kind.lagging": ("Behind plan", "進度落後"),
+    "alert_kind.blocked": ("Blocked", "受阻"),
+    "good_news": ("Good news: KPIs above target", "好消息:超額完成的指標"),
     "alert_kind.missing_report": ("Missing weekly report", "缺少周報"),
     "alert_kind.missing_entry": ("Missing from the weekly report", "周報漏報"),
     "no_report": ("no weekly report, though these tasks were active", "本周沒有提交周報,但以下任務在進行中"),
@@ -320,31 +320,3 @@ class Labels:
     def __call__(self, key: str) -> str:
         pair = LABELS.get(key)
         return pair[self._index] if pair else key
-
-
-@functools.lru_cache(maxsize=1 << 16)  # a site shows the same few hundred figures 200,000 times
-def percent(value: float | None, digits: int = 0) -> str:
-    """'90 %' / '54.5 %'; '—' for an undefined figure. Never rounds half to even."""
-    if value is None:
-        return "—"
-    if digits == 0:
-        return f"{round_half_up(value)} %"
-    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return f"{text} %"
-
-
-def number(value: Any) -> str:
-    """A plan number as written: 1300, 3.5, 120,000 with thousands separators."""
-    if value is None:
-        return "—"
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, int):
-        return f"{value:,}"
-    if isinstance(value, float):
-        return f"{value:,.2f}".rstrip("0").rstrip(".")
-    return str(value)
-
-
-def date(value: dt.date | None) -> str:
-    return value.isoformat() if value else "—"

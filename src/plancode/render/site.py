@@ -18,15 +18,15 @@ Pages (all in one folder, so every link is relative and the site works from file
 Git stays out of this module: the build reads the baseline and each plan file's last
 change (:mod:`plancode.history`) and passes them in as plain values.
 
-Presentation values the model does not hold (counts, who is missing from a week's
-report, a report entry's planned progress at the end of its week) are derived here, with
-the model's own functions, never by re-implementing a SPEC §2 formula.
+What each page shows — the goal tree, the weeks × departments tracking, the alerts and
+good news, budget and modules, people, the review comparison — comes from
+:mod:`plancode.views`, which the Markdown reports read too; this module only lays those
+records out as HTML (escaping, links, bars, filters).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -34,15 +34,16 @@ from typing import Any, Iterable
 
 from markupsafe import Markup, escape
 
-from .. import __version__
+from .. import __version__, views
 from ..config import Config
-from ..model import Goal, Person, Plan, Report, ReportEntry, Review, ReviewRow, Task
+from ..model import Goal, Person, Plan, Report, ReportEntry, Task
 from ..model import figures
+from ..model.tracking import latest_entries
 from . import labels as fmt
 from .baseline import STATES, BaselineChanges, slip
 from .labels import Labels
 
-STATUSES = ("not_started", "in_progress", "done", "overdue", "blocked", "cancelled")
+STATUSES = views.STATUSES
 STATIC_FILES = ("site.css", "site.js")
 
 # (label key, file) of the navigation, in reading order
@@ -105,78 +106,9 @@ def chart_layout(plan: Plan, config: Config, labels: Labels, baseline: dict | No
     return layout
 
 
-# --- views: what the pages show, derived from the model --------------------------------------
+# --- what only the site shows -----------------------------------------------------------------
 
-@dataclass
-class TreeRow:
-    """A row of the goal decomposition: a goal or a task, at an indentation depth."""
-
-    kind: str  # goal | task
-    depth: int
-    goal: Goal | None = None
-    task: Task | None = None
-
-
-@dataclass
-class EntryRow:
-    """A report entry with the task it names and where the task should have been by the
-    end of the report's week (the model's planned-progress formula at that date)."""
-
-    entry: ReportEntry
-    task: Task | None
-    reported: float | None  # the entry's progress; 100 for `done: yes` without one
-    planned: float | None
-    lag: float | None
-    lagging: bool  # behind plan at the week's end by more than schedule_lag
-
-
-@dataclass
-class DepartmentWeek:
-    department: str
-    report: Report | None  # None: the department sent no report this week
-    rows: list[EntryRow]
-    missing: list[Task]  # its active tasks the report does not mention (all of them without a report)
-
-
-@dataclass
-class Week:
-    week: str
-    start: dt.date
-    end: dt.date
-    counted: bool  # ended by as_of: its figures count
-    departments: list[DepartmentWeek]
-
-    @property
-    def missing_reports(self) -> list[DepartmentWeek]:
-        return [d for d in self.departments if d.report is None]
-
-    @property
-    def missing_entries(self) -> list[tuple[DepartmentWeek, Task]]:
-        return [(d, t) for d in self.departments if d.report is not None for t in d.missing]
-
-    @property
-    def tasks(self) -> list[Task]:
-        """The tasks the week's reports name (for the filters)."""
-        return [r.task for d in self.departments for r in d.rows if r.task is not None]
-
-    @property
-    def behind(self) -> list[EntryRow]:
-        """Entries behind plan at the week's end, most behind first (the 市場任務進度跟蹤表 view)."""
-        rows = [r for d in self.departments for r in d.rows if r.lag is not None and r.lag > 0]
-        return sorted(rows, key=lambda r: (-(r.lag or 0), r.task.full_id if r.task else r.entry.task_ref))
-
-
-@dataclass
-class Alert:
-    kind: str  # kpi | overdue | lagging | missing_report | missing_entry
-    severity: str  # warning | note
-    href: str
-    subject: str
-    detail: str
-    owner: str | None = None
-
-
-@dataclass
+@dataclass(frozen=True)
 class PlanFile:
     """A plan file on the dashboard: where it is, what it holds, who changed it last."""
 
@@ -185,15 +117,6 @@ class PlanFile:
     href: str  # the page showing what it holds
     title: str
     changed: tuple[dt.date, str] | None  # (date, author) of its last commit; None if never committed
-
-
-@dataclass
-class PersonRow:
-    person: Person
-    tasks: list[Task]
-    goals: list[Goal]
-    by_status: dict[str, int]
-    active: int  # tasks running at as_of: started, not ended, not finished
 
 
 class _Site:
@@ -210,23 +133,18 @@ class _Site:
         self._latest: dict[str, tuple[Report, ReportEntry]] | None = None
         self._task_links: dict[str, Markup] = {}
         self._people_links: dict[str | None, Markup] = {}
-        self.weeks = self._weeks()
+        self.names = views.Names(plan, labels)
+        self.weeks = views.weeks(plan, config)
         self.since_baseline = since_baseline
         self.last_changes = last_changes or {}
 
     # --- small lookups -----------------------------------------------------------------------
 
     def person_name(self, person_id: str | None) -> str:
-        if not person_id:
-            return "—"
-        person = self.plan.people.get(person_id)
-        return person.name if person else person_id
+        return self.names.person(person_id)
 
     def department_name(self, department_id: str | None) -> str:
-        if not department_id:
-            return "—"
-        department = self.plan.departments.get(department_id)
-        return department.name if department else department_id
+        return self.names.department(department_id)
 
     def task_href(self, full_id: str) -> str:
         task = self.plan.tasks.get(full_id)
@@ -238,8 +156,7 @@ class _Site:
         return f"goals.html#goal-{goal_id}" if goal_id in self.plan.goals else ""
 
     def task_name(self, full_id: str) -> str:
-        task = self.plan.tasks.get(full_id)
-        return task.name if task else full_id
+        return self.names.task(full_id)
 
     def chart(self, chart: Any) -> dict | None:
         """What the template needs to show a rendered chart, None when it was not given."""
@@ -249,191 +166,43 @@ class _Site:
 
     # --- goals -------------------------------------------------------------------------------
 
-    def goal_tree(self) -> list[TreeRow]:
-        rows: list[TreeRow] = []
+    def goal_tree(self) -> list[views.TreeRow]:
+        return views.goal_tree(self.plan)
 
-        def walk(goal_id: str, depth: int) -> None:
-            goal = self.plan.goals.get(goal_id)
-            if goal is None:
-                return
-            rows.append(TreeRow("goal", depth, goal=goal))
-            for full_id in goal.tasks:
-                rows.append(TreeRow("task", depth + 1, task=self.plan.tasks[full_id]))
-            for child in goal.children:
-                walk(child, depth + 1)
-
-        for strategy in self.plan.strategies.values():
-            for goal_id in strategy.goals:
-                walk(goal_id, 0)
-        return rows
-
-    def alignment(self) -> list[tuple[Goal, Goal | None]]:
-        """Template 5: each top goal with each goal that supports it (its sub-goals)."""
-        pairs: list[tuple[Goal, Goal | None]] = []
-        for strategy in self.plan.strategies.values():
-            for goal_id in strategy.goals:
-                goal = self.plan.goals[goal_id]
-                children = [self.plan.goals[c] for c in goal.children if c in self.plan.goals]
-                if children:
-                    pairs.extend((goal, child) for child in children)
-                else:
-                    pairs.append((goal, None))
-        return pairs
+    def alignment(self):
+        return views.alignment(self.plan)
 
     def headline_goals(self) -> list[Goal]:
-        """Top goals, and every goal with an observed KPI value, in tree order."""
-        return [row.goal for row in self.goal_tree()
-                if row.kind == "goal" and row.goal and (row.goal.level == 1 or row.goal.actual is not None)]
-
-    # --- weeks -------------------------------------------------------------------------------
-
-    def _weeks(self) -> list[Week]:
-        # The same reading of "active in a week" as PC602, so the site and `check` agree.
-        from ..model.tracking import finished_before as _finished_before, report_history as _report_history
-
-        plan = self.plan
-        history = _report_history(plan)
-        by_department: dict[str, list[Task]] = defaultdict(list)
-        for task in plan.tasks.values():
-            if task.department and task.status != "cancelled" and task.start and task.end:
-                by_department[task.department].append(task)
-
-        def active(department: str, start: dt.date, end: dt.date) -> list[Task]:
-            return [t for t in by_department.get(department, ())
-                    if t.start <= end and t.end >= start
-                    and not _finished_before(t, history.get(t.full_id, []), start)]
-
-        reports: dict[str, list[Report]] = defaultdict(list)
-        for report in plan.reports:
-            reports[report.week].append(report)
-        weeks = []
-        lag_limit = self.config.thresholds.schedule_lag
-        for week in sorted(reports):
-            start, end = figures.week_range(week)
-            counted = end <= plan.as_of
-            sent = {r.department: r for r in reports[week]}
-            departments = []
-            order = list(plan.departments) + sorted(set(sent) - set(plan.departments))
-            for department in order:
-                report = sent.get(department)
-                if report is None:
-                    # a department with active tasks and no report, in a week others reported
-                    due = active(department, start, end) if counted else []
-                    if due:
-                        departments.append(DepartmentWeek(department, None, [], due))
-                    continue
-                rows = [self._entry_row(entry, end, lag_limit) for entry in report.entries]
-                listed = {entry.task for entry in report.entries}
-                missing = ([t for t in active(department, start, end) if t.full_id not in listed]
-                           if start <= plan.as_of else [])
-                departments.append(DepartmentWeek(department, report, rows, missing))
-            weeks.append(Week(week, start, end, counted, departments))
-        return weeks
-
-    def _entry_row(self, entry: ReportEntry, week_end: dt.date, lag_limit: float) -> EntryRow:
-        task = self.plan.tasks.get(entry.task) if entry.task else None
-        reported = entry.progress if entry.progress is not None else (100.0 if entry.done == "yes" else None)
-        planned = lag = None
-        if task is not None and task.start and task.end:
-            planned = figures.planned_progress(task.start, task.end, week_end)
-            if reported is not None:
-                lag = planned - reported
-        return EntryRow(entry, task, reported, planned, lag, lag is not None and lag > lag_limit)
+        return views.headline_goals(self.plan)
 
     # --- dashboard ---------------------------------------------------------------------------
 
-    def status_counts(self) -> tuple[list[tuple[Any, dict[str, int]]], dict[str, int]]:
-        rows = []
-        total = {s: 0 for s in STATUSES}
-        for workstream in self.plan.workstreams.values():
-            counts = {s: 0 for s in STATUSES}
-            for full_id in workstream.tasks:
-                status = self.plan.tasks[full_id].status
-                counts[status] += 1
-                total[status] += 1
-            rows.append((workstream, counts))
-        return rows, total
+    def status_counts(self):
+        return views.status_counts(self.plan)
 
-    def alerts(self) -> list[Alert]:
-        plan, L = self.plan, self.labels
-        lag_limit = self.config.thresholds.schedule_lag
-        found: list[Alert] = []
-        for row in self.goal_tree():
-            goal = row.goal
-            if row.kind == "goal" and goal and goal.alert:
-                metric = goal.metric
-                found.append(Alert(
-                    "kpi", "warning" if goal.alert == "below" else "note", self.goal_href(goal.id), goal.title,
-                    f"{metric.name if metric else ''} {fmt.number(goal.actual)} / {fmt.number(metric.target if metric else None)}"
-                    f" {metric.unit if metric else ''} · {L('achievement')} {fmt.percent(goal.achievement)}"
-                    f" · {L('alert.' + goal.alert)} ({goal.actual_source})", goal.owner))
-        for review in plan.reviews:
-            if review.start > plan.as_of:
-                continue  # a period not begun is not judged yet (as PC603)
-            for r in review.rows:
-                if r.alert:
-                    found.append(Alert(
-                        "kpi", "warning" if r.alert == "below" else "note", f"reviews.html#review-{review.label}",
-                        f"{review.label} · {r.metric}",
-                        f"{fmt.number(r.actual)} / {fmt.number(r.target)} {r.unit} · {L('achievement')} "
-                        f"{fmt.percent(r.achievement)} · {L('alert.' + r.alert)}", r.owner))
-        for task in plan.tasks.values():
-            if task.status == "overdue":
-                found.append(Alert("overdue", "warning", self.task_href(task.full_id), task.name,
-                                   f"{L('end')} {fmt.date(task.end)} · {L('progress')} {fmt.percent(task.progress)}",
-                                   task.owner))
-        for task in plan.tasks.values():
-            if task.status in ("in_progress", "not_started", "blocked") and task.lag is not None and task.lag > lag_limit:
-                found.append(Alert("lagging", "warning", self.task_href(task.full_id), task.name,
-                                   f"{L('planned')} {fmt.percent(task.planned_progress)} · {L('actual')} "
-                                   f"{fmt.percent(task.progress)} · {L('lag')} {_points(task.lag)}",
-                                   task.owner))
-        for week in self.weeks:
-            for dw in week.missing_reports:
-                found.append(Alert("missing_report", "warning", week_page(week.week),
-                                   f"{week.week} · {self.department_name(dw.department)}",
-                                   L("no_report") + ": " + ", ".join(t.name for t in dw.missing)))
-            for dw, task in week.missing_entries:
-                found.append(Alert("missing_entry", "warning", week_page(week.week),
-                                   f"{week.week} · {self.department_name(dw.department)}",
-                                   f"{L('missing_entry')}: {task.name}", task.owner))
-        return found
+    def alerts(self) -> views.Alerts:
+        return views.alerts(self.plan, self.config, self.labels, self.weeks)
 
-    def budget_rows(self) -> list[dict[str, Any]]:
-        rows = []
-        for strategy in self.plan.strategies.values():
-            budget = strategy.budget
-            top_goals = [self.plan.goals[g] for g in strategy.goals if g in self.plan.goals]
-            if budget is None:
-                continue
-            allocation = [(name, share, budget.total * share / 100) for name, share in budget.allocation.items()]
-            rows.append({
-                "strategy": strategy,
-                "budget": budget,
-                "contingency": None if budget.contingency is None else budget.total * budget.contingency / 100,
-                "allocation": allocation,
-                "allocated": sum(amount for _, _, amount in allocation),
-                "allocated_share": sum(share for _, share, _ in allocation),
-                "goals": sum(g.budget or 0 for g in top_goals),
-            })
-        return rows
+    def alert_href(self, alert: views.Alert) -> str:
+        """The page an alert is about: its goal, review, week or task."""
+        if alert.goal is not None:
+            return self.goal_href(alert.goal.id)
+        if alert.review is not None:
+            return f"reviews.html#review-{alert.review.label}"
+        if alert.week is not None:
+            return week_page(alert.week)
+        return self.task_href(alert.task.full_id) if alert.task is not None else ""
+
+    def budget_rows(self) -> list[views.BudgetView]:
+        return views.budgets(self.plan, self.labels)
 
     # --- reviews -----------------------------------------------------------------------------
 
-    def comparison(self) -> tuple[list[Review], list[tuple[str, list[ReviewRow | None]]]]:
-        """Period over period: metrics (by name) that more than one review measures."""
-        reviews = list(self.plan.reviews)
-        by_metric: dict[str, dict[int, ReviewRow]] = defaultdict(dict)
-        for index, review in enumerate(reviews):
-            for row in review.rows:
-                by_metric[row.metric].setdefault(index, row)
-        shared = sorted(name for name, seen in by_metric.items() if len(seen) > 1)
-        periods = sorted({i for name in shared for i in by_metric[name]})
-        table = [(name, [by_metric[name].get(i) for i in periods]) for name in shared]
-        return [reviews[i] for i in periods], table
+    def comparison(self):
+        return views.comparison(self.plan)
 
     def review_owners(self) -> list[str]:
-        return [row.owner for review in self.plan.reviews for row in review.rows if row.owner]
+        return views.review_owners(self.plan)
 
     # --- plan files and their history ---------------------------------------------------------
 
@@ -482,23 +251,8 @@ class _Site:
 
     # --- people ------------------------------------------------------------------------------
 
-    def people_rows(self) -> list[PersonRow]:
-        rows = []
-        as_of = self.plan.as_of
-        owned_tasks: dict[str, list[Task]] = defaultdict(list)  # one pass, not people × tasks
-        for task in self.plan.tasks.values():
-            owned_tasks[task.owner].append(task)
-        owned_goals: dict[str, list[Goal]] = defaultdict(list)
-        for goal in self.plan.goals.values():
-            owned_goals[goal.owner].append(goal)
-        for person in self.plan.people.values():
-            tasks = owned_tasks.get(person.id, [])
-            goals = owned_goals.get(person.id, [])
-            counts = {s: sum(1 for t in tasks if t.status == s) for s in STATUSES}
-            active = sum(1 for t in tasks if t.start and t.end and t.start <= as_of <= t.end
-                         and t.status not in ("done", "cancelled"))
-            rows.append(PersonRow(person, tasks, goals, counts, active))
-        return rows
+    def people_rows(self) -> list[views.PersonRow]:
+        return views.people_rows(self.plan)
 
     # --- filters -----------------------------------------------------------------------------
 
@@ -613,7 +367,7 @@ class _Site:
     # a 10,000-task site has 26,000 report entries. Each method returns the row's lines as
     # the template would print them, without the last line break.
 
-    def week_row(self, r: EntryRow) -> Markup:
+    def week_row(self, r: views.EntryRow) -> Markup:
         t, entry, L = r.task, r.entry, self.labels
         head = (f"{self.task_link(t.full_id)}<br><span class=\"note\">{self.person(t.owner)}</span>" if t
                 else escape(entry.task_ref))
@@ -634,7 +388,7 @@ class _Site:
             f'  <td class="num">{spent}</td>\n'
             '</tr>')
 
-    def behind_row(self, r: EntryRow) -> Markup:
+    def behind_row(self, r: views.EntryRow) -> Markup:
         entry, L = r.entry, self.labels
         if entry.adjustment:
             adjustment = escape(entry.adjustment)
@@ -696,7 +450,7 @@ class _Site:
             f'  <td class="num">{escape(fmt.number(t.budget))}</td>\n'
             '</tr>')
 
-    def tree_task_row(self, row: TreeRow) -> Markup:
+    def tree_task_row(self, row: views.TreeRow) -> Markup:
         t, L = row.task, self.labels
         milestone = f' <span class="tag">◆ {escape(L("milestone"))}</span>' if t.milestone else ""
         if t.metric:
@@ -722,8 +476,8 @@ class _Site:
 
 
     def label_or(self, key: str, default: str) -> str:
-        """The label for a key the catalogue may not have (a free-text module name)."""
-        return self.labels(key) if key in fmt.LABELS else default
+        """The label for a key the catalogue may not have (a file kind)."""
+        return self.names.label_or(key, default)
 
     def workstream_tasks(self, workstream) -> list[Task]:
         return [self.plan.tasks[t] for t in workstream.tasks if t in self.plan.tasks]
@@ -747,12 +501,7 @@ class _Site:
     def latest_entry(self, full_id: str) -> tuple[Report, ReportEntry] | None:
         """The task's entry in the latest counted report that mentions it."""
         if self._latest is None:  # one pass over the reports, not one per task asked about
-            self._latest = {}
-            for report in sorted(self.plan.reports, key=lambda r: (r.end, r.department)):
-                if report.counted:
-                    for entry in report.entries:
-                        if entry.task is not None:
-                            self._latest[entry.task] = (report, entry)
+            self._latest = latest_entries(self.plan)
         return self._latest.get(full_id)
 
     @staticmethod
@@ -760,13 +509,7 @@ class _Site:
         """Key results as people read them: 總播放量 120,000、點贊量 8,000."""
         return "、".join(f"{name} {fmt.number(value)}" for name, value in results.items())
 
-    @staticmethod
-    def change(rows: list[ReviewRow]) -> str:
-        """Achievement change from the previous period to the latest, in points."""
-        if len(rows) < 2 or rows[-1].achievement_pct is None or rows[-2].achievement_pct is None:
-            return "—"
-        delta = rows[-1].achievement_pct - rows[-2].achievement_pct
-        return f"+{delta}" if delta > 0 else ("0" if delta == 0 else f"−{-delta}")
+    change = staticmethod(views.review_change)
 
     def capacity(self, person: Person) -> int:
         return person.capacity or self.config.thresholds.max_concurrent_tasks
@@ -914,15 +657,7 @@ def _bar(value: float | None) -> str:
     return f"{min(max(value, 0.0), 100.0):.1f}".rstrip("0").rstrip(".")
 
 
-def _points(value: float | None) -> str:
-    """A lag in percentage points, one decimal, halves up: 10, −15.5."""
-    if value is None:
-        return "—"
-    from decimal import ROUND_HALF_UP, Decimal
-
-    rounded = Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-    text = f"{abs(rounded):f}".rstrip("0").rstrip(".")
-    return ("−" if rounded < 0 else "") + text
+_points = views.points
 
 
 def _whole(value: float | None) -> str:
