@@ -29,6 +29,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "priority.low": ("Low", "低"),
     "type.result": ("Result", "結果目標"),
     "type.process": ("Process", "過程目標"),
+    "class.hard": ("Hard goal", "硬性目標"),
+    "class.soft": ("Soft goal", "軟性目標"),
+    "themes": ("Themes", "階段主題"),
+    "strategy": ("Strategy", "策略"),
+    "review_notes": ("Conclusion", "結論"),
     "direction.up": ("Higher is better", "越高越好"),
     "direction.down": ("Lower is better", "越低越好"),
     # pages

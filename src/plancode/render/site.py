@@ -310,6 +310,12 @@ class _Site:
         return (f'{self.planned_actual(planned, actual)} <span class="figure">'
                 f'{escape(fmt.percent(planned))} / {escape(fmt.percent(actual))}</span>')
 
+    @staticmethod
+    def lines(value: str) -> Markup:
+        """Plan text with its line breaks kept (as ``<br>``), as the Markdown reports keep
+        them; each line escaped."""
+        return Markup("<br>".join(str(escape(line.strip())) for line in value.splitlines() if line.strip()))
+
     def person(self, person_id: str | None) -> Markup:
         found = self._people_links.get(person_id)
         if found is None:
@@ -611,6 +617,8 @@ class SitePages:
             "pct": fmt.percent, "num": fmt.number, "date": fmt.date, "bar": _bar,
             "points": _points, "whole": _whole,
             "workstream_page": workstream_page, "week_page": week_page,
+            "goal_tags": lambda goal: views.goal_tags(goal, labels),
+            "themes": lambda strategy: views.themes(strategy, labels),
         }
 
     def render(self, index: int) -> bytes:

@@ -34,7 +34,7 @@ from .dashboard import (
     KINDS, STATUSES, Alert, Alerts, BudgetView, ModuleRow, alerts, budgets, points, status_counts,
 )
 from .formats import date, number, percent
-from .goals import TreeRow, alignment, goal_tree, goals_in_order, headline_goals
+from .goals import TreeRow, alignment, goal_tags, goal_tree, goals_in_order, headline_goals, themes
 from .names import Names
 from .people import PersonRow, people_rows
 from .reviews import change as review_change
@@ -45,6 +45,6 @@ from .weeks import DepartmentWeek, EntryRow, Week, entry_row, weeks
 __all__ = [
     "KINDS", "STATUSES", "Alert", "Alerts", "BudgetView", "DepartmentWeek", "EntryRow", "ModuleRow",
     "Names", "PersonRow", "TreeRow", "Week", "alerts", "alignment", "budgets", "comparison", "date",
-    "entry_row", "goal_tree", "goals_in_order", "headline_goals", "number", "people_rows",
-    "percent", "points", "review_change", "review_owners", "status_counts", "weeks",
+    "entry_row", "goal_tags", "goal_tree", "goals_in_order", "headline_goals", "number", "people_rows",
+    "percent", "points", "review_change", "review_owners", "status_counts", "themes", "weeks",
 ]

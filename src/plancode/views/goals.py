@@ -8,8 +8,9 @@ linked tasks, then its sub-goals. Every page that lists goals reads this order.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
-from ..model import Goal, Plan, Task
+from ..model import Goal, Plan, Strategy, Task
 
 
 @dataclass(frozen=True)
@@ -64,3 +65,19 @@ def alignment(plan: Plan) -> list[tuple[Goal, Goal | None]]:
 def headline_goals(plan: Plan) -> list[Goal]:
     """Top goals, and every goal with an observed KPI value, in tree order."""
     return [goal for goal in goals_in_order(plan) if goal.level == 1 or goal.actual is not None]
+
+
+def goal_tags(goal: Goal, labels: Callable[[str], str]) -> list[str]:
+    """What kind of goal it is, in words: 結果目標 / 過程目標 (type), 硬性目標 / 軟性目標
+    (class), for the ones the plan says."""
+    tags = []
+    if goal.type:
+        tags.append(labels("type." + goal.type))
+    if goal.klass:
+        tags.append(labels("class." + goal.klass))
+    return tags
+
+
+def themes(strategy: Strategy, labels: Callable[[str], str]) -> str:
+    """The strategy's themes by period, as written: 'Q1: 啟動 · Q2: 推進'; '' for none."""
+    return " · ".join(f"{period}: {theme}" for period, theme in strategy.themes.items())
