@@ -148,19 +148,57 @@ def test_without_javascript_everything_stays_readable(browser, site):
     page.context.close()
 
 
-def test_a_phone_scrolls_tables_not_the_page(browser, site, artifacts):
-    phone = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=1, is_mobile=True)
+#: for every Gantt of a page: the smallest text in CSS px (labels and the timeline's text,
+#: at the size the SVG is shown), its bars, the bars with a hover title, its task rows
+GANTTS = """() => Array.from(document.querySelectorAll("figure.gantt")).map(figure => {
+  const svg = figure.querySelector("svg");
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const sizes = Array.from(figure.querySelectorAll(".gantt-labels li"))
+    .map(e => parseFloat(getComputedStyle(e).fontSize))
+    .concat(Array.from(svg.querySelectorAll("text")).map(e => parseFloat(getComputedStyle(e).fontSize) * scale));
+  const bars = Array.from(svg.querySelectorAll(".g-bar"));
+  return {smallest: Math.min(...sizes), bars: bars.length,
+          titled: bars.filter(b => b.querySelector(":scope > title") && b.querySelector(":scope > title").textContent.trim()).length,
+          tasks: figure.querySelectorAll(".gantt-labels li.g-task").length,
+          labels: figure.querySelectorAll(".gantt-labels li a").length};
+})"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_page_is_wider_than_the_screen_and_every_gantt_is_legible(browser, site, artifacts, width):
+    context = browser.new_context(viewport={"width": width, "height": 844}, device_scale_factor=1,
+                                  is_mobile=width < 500)
+    gantts = 0
     for path in sorted(site.glob("*.html")):
-        page, problems = open_page(browser, path, context=phone)
+        page, problems = open_page(browser, path, context=context)
         page_width = page.evaluate("document.documentElement.scrollWidth")
-        assert page_width <= 390, (path.name, page_width)
+        assert page_width <= width, (path.name, page_width)
         assert problems == [], (path.name, problems)
-        if path.name == "workstream-douyin-live.html":
+        for gantt in page.evaluate(GANTTS):
+            gantts += 1
+            assert gantt["smallest"] >= 10, (path.name, gantt)
+            assert gantt["bars"] == gantt["titled"] == gantt["tasks"] > 0, (path.name, gantt)
+        if path.name == "workstream-douyin-live.html" and width == 390:
             wrap = page.locator("#tasks .table-wrap")
             assert wrap.evaluate("e => e.scrollWidth > e.clientWidth")  # the table scrolls inside
+            assert page.locator("figure.gantt .gantt-hint").is_visible()  # and the timeline says it scrolls
             page.screenshot(path=str(artifacts / "workstream-phone.png"), full_page=True)
         page.close()
-    phone.close()
+    assert gantts >= 9  # one per workstream at least
+    context.close()
+
+
+def test_keyboard_focus_reaches_the_filters(browser, site):
+    page, problems = open_page(browser, site / "workstream-douyin-live.html")
+    reached = set()
+    for _ in range(200):
+        page.keyboard.press("Tab")
+        reached.add(page.evaluate("document.activeElement.closest('form.filters') ? "
+                                  "document.activeElement.getAttribute('data-filter') : ''"))
+        if {"owner", "status"} <= reached:
+            break
+    assert {"owner", "status"} <= reached, reached
+    page.context.close()
 
 
 def test_print_hides_navigation_and_filters(browser, site):

@@ -393,13 +393,23 @@ def test_workstream_page_lists_tasks_like_the_gantt_template(base_repo):
     assert set(statuses) == set(STATUSES_ZH)
 
 
-def test_workstream_page_shows_its_gantt_charts(base_repo):
-    site = site_of(base_repo, ("plans/ws.yaml", WORKSTREAM), charts=True)
-    page = Page(site["workstream-douyin-live.html"])
-    images = page.find("img")
-    assert [i["src"] for i in images] == ["charts/gantt-douyin-live.svg"]
-    assert images[0]["alt"] == "甘特圖: 抖音直播帶貨計劃"
-    assert "charts/gantt-douyin-live.svg" in site
+def test_workstream_page_draws_its_gantt_inline_a_title_and_a_link_per_bar(base_repo):
+    site = site_of(base_repo, ("plans/ws.yaml", WORKSTREAM))
+    html = site["workstream-douyin-live.html"]
+    assert not Page(html).find("img")  # text a reader can search, hover and click
+    gantt = re.search(r'<figure class="gantt".*?</figure>', html, re.S)[0]
+    names = ["直播賬號搭建", "選品與庫存對接", "直播腳本策劃", "首場直播執行", "拓展5家新門店", "直播設備採購", "線下快閃活動"]
+    ids = ["account", "selection", "script", "first-live", "stores", "blocked", "dropped"]
+    labels = re.findall(r'<li class="g-task[^"]*"><a href="([^"]+)" title="[^"]*">([^<]+)</a>', gantt)
+    assert labels == [(f"workstream-douyin-live.html#task-{i}", n) for i, n in zip(ids, names)]  # written order
+    bars = re.findall(r'<a href="([^"]+)"><g class="g-bar" data-task="([^"]+)"><title>([^<]*)</title>', gantt)
+    assert [(href, task) for href, task, _ in bars] == [
+        (f"workstream-douyin-live.html#task-{i}", f"douyin-live/{i}") for i in ids]
+    assert bars[1][2].splitlines()[:5] == ["選品與庫存對接", "負責人: 李偉", "日期: 2024-06-05 – 2024-06-12",
+                                           "當前進度: 40 % (計劃進度 100 %)", "狀態: 逾期"]
+    assert gantt.count('class="g-link') == 3  # account → selection → script → first-live
+    assert "截至 2024-06-15</text>" in gantt
+    assert gantt.count('class="g-milestone"') == 1
 
 
 # --- weekly tracking ------------------------------------------------------------------------
@@ -575,7 +585,8 @@ def test_example_site_reproduces_the_templates_figures(example_site):
     images = {i["src"] for path, html in example_site.items() if path.endswith(".html") for i in Page(html).find("img")}
     assert images == {f"charts/{name}" for name in (
         "burnup.svg", "load.svg", "achievement-2024-Q2.svg", "achievement-2024-Q3.svg",
-        "kpi-new-product-reach.svg", "kpi-quarterly-leads-1000.svg",
-        *(f"gantt-{ws}.svg" for ws in ("channel-strategy", "douyin-content", "douyin-live", "lead-gen", "loyalty",
-                                      "online-channel", "product-strategy", "promotion-strategy", "store-expansion")))}
+        "kpi-new-product-reach.svg", "kpi-quarterly-leads-1000.svg")}
+    for ws in ("channel-strategy", "douyin-content", "douyin-live", "lead-gen", "loyalty",
+               "online-channel", "product-strategy", "promotion-strategy", "store-expansion"):
+        assert '<figure class="gantt"' in example_site[f"workstream-{ws}.html"]  # drawn inline
     assert all(example_site[src].startswith("<?xml") or "<svg" in example_site[src][:500] for src in images)

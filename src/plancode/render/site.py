@@ -130,6 +130,7 @@ class _Site:
         if layout is None:
             layout = chart_layout(plan, config, labels, baseline) if charts else ChartLayout()
         self.layout = layout
+        self.baseline = baseline
         self._latest: dict[str, tuple[Report, ReportEntry]] | None = None
         self._task_links: dict[str, Markup] = {}
         self._people_links: dict[str | None, Markup] = {}
@@ -157,6 +158,22 @@ class _Site:
 
     def task_name(self, full_id: str) -> str:
         return self.names.task(full_id)
+
+    def row_href(self, row) -> str:
+        """Where a Gantt row links: a task's row, a workstream's page, a goal."""
+        if row.task is not None:
+            return self.task_href(row.task.full_id)
+        if row.workstream is not None:
+            return workstream_page(row.workstream.id)
+        return self.goal_href(row.goal.id) if row.goal is not None else ""
+
+    def gantt(self, workstream) -> Markup:
+        """A workstream's Gantt, inline (:mod:`plancode.render.gantt`)."""
+        from ..views.gantt import workstream_gantt
+        from .gantt import gantt_html
+
+        chart = workstream_gantt(self.plan, workstream.id, self.labels, self.baseline)
+        return gantt_html(chart, self.labels, self.row_href, f"{self.labels('chart.gantt')}: {workstream.title}")
 
     def chart(self, chart: Any) -> dict | None:
         """What the template needs to show a rendered chart, None when it was not given."""

@@ -51,3 +51,17 @@
     apply(form, target);  /* a browser may restore the selects' values on "back" */
   });
 })();
+
+/* Gantt charts: say when the timeline scrolls, and open it at the as-of line. */
+(function () {
+  "use strict";
+  document.querySelectorAll("figure[data-gantt]").forEach(function (figure) {
+    var scroll = figure.querySelector(".gantt-scroll");
+    if (!scroll) { return; }
+    if (scroll.scrollWidth > scroll.clientWidth + 1) {
+      figure.setAttribute("data-overflow", "");
+      var at = parseFloat(scroll.getAttribute("data-scroll-to"));
+      if (!isNaN(at)) { scroll.scrollLeft = Math.max(0, at - scroll.clientWidth * 0.6); }
+    }
+  });
+})();
