@@ -137,7 +137,7 @@ def _cell(value: Any) -> str:
 def to_xlsx(plan: Plan, tables: tuple[str, ...], locale: str) -> bytes:
     """The teams' Excel templates (Gantt, weekly tracking, evaluation), one sheet per
     workstream, report and review, readable again by ``plancode import``."""
-    from .spreadsheet import workbook
+    from .xlsx import workbook
 
     return workbook(plan, tables, locale, plan.as_of)
 

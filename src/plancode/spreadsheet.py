@@ -12,8 +12,11 @@ Cells are read the way people type them — ``2024.06.01``, ``6月15日``, ``90%
 ``已完成``, a person's name or role — and every cell that cannot be read is reported at
 its place (``gantt.xlsx:Sheet1!E4``), never skipped silently.
 
-openpyxl is imported inside the functions that open or write a workbook: ``plancode
-check`` never imports this module.
+The writing half (the plans in the same layouts, ``plancode export --format xlsx``) is
+:mod:`plancode.xlsx`.
+
+openpyxl is imported inside the functions that open a workbook: ``plancode check``
+never imports this module.
 """
 
 from __future__ import annotations
@@ -25,7 +28,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from . import i18n
 
@@ -1085,198 +1088,3 @@ def parse_results(cell: Cell, header: str) -> dict[str, Any]:
         else:
             results[name] = f"{number}{unit}"
     return results
-
-
-# --- export: plans -> the same layouts -----------------------------------------------------------
-
-def workbook(plan: Any, tables: Iterable[str], locale: str, as_of: dt.date) -> bytes:
-    """One .xlsx workbook: a sheet per workstream (template 2), per review (template 4)
-    and per weekly report (template 3), in the layouts ``plancode import`` reads back.
-
-    Byte-identical for the same plans: the document dates are as_of, and the zip entries
-    carry a fixed timestamp."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    book.remove(book.active)
-    names = Directory(plan)
-    used: set[str] = set()
-    wanted = set(tables)
-    if "tasks" in wanted:
-        for stream in plan.workstreams.values():
-            _gantt_sheet(book, _sheet_name(stream.id, used), plan, stream, names, locale)
-    if "reviews" in wanted:
-        for review in plan.reviews:
-            _review_sheet(book, _sheet_name(review.label.replace("..", "_"), used), review, names, locale)
-    if "reports" in wanted:
-        for report in plan.reports:
-            _report_sheet(book, _sheet_name(f"{report.week}-{report.department}", used), plan, report,
-                          names, locale)
-    if not book.worksheets:
-        book.create_sheet("plans")
-    moment = dt.datetime.combine(as_of, dt.time())
-    book.properties.created = book.properties.modified = moment
-    book.properties.creator = "plancode"
-    return _save(book)
-
-
-def _save(book: Any) -> bytes:
-    import zipfile
-
-    from openpyxl.writer.excel import ExcelWriter
-
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(book, archive).write_data()
-    stable = io.BytesIO()
-    with zipfile.ZipFile(raw) as source, zipfile.ZipFile(stable, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o644 << 16
-            target.writestr(entry, source.read(info.filename))
-    return stable.getvalue()
-
-
-def _sheet_name(text: str, used: set[str]) -> str:
-    # Excel: at most 31 characters, none of []:*?/\ , unique ignoring case
-    base = re.sub(r"[\[\]:*?/\\]", "_", text)[:31] or "sheet"
-    name, counter = base, 2
-    while name.lower() in used:
-        suffix = f"~{counter}"
-        name, counter = base[: 31 - len(suffix)] + suffix, counter + 1
-    used.add(name.lower())
-    return name
-
-
-def _write_table(sheet: Any, title: str, headers: list[str], rows: list[list[Any]],
-                 formats: dict[int, str] | None = None) -> None:
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-
-    def cell_value(value: Any) -> Any:
-        # a workbook (XML 1.0) cannot hold control characters: openpyxl raises on `\x1b`
-        return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-    rows = [[cell_value(value) for value in row] for row in rows]
-    sheet.append([cell_value(title)])
-    sheet.merge_cells(start_row=1, start_column=1, end_row=1, end_column=max(len(headers), 1))
-    sheet.cell(1, 1).font = Font(bold=True, size=13)
-    sheet.append(headers)
-    for column in range(1, len(headers) + 1):
-        cell = sheet.cell(2, column)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDEBF7")
-    for row in rows:
-        sheet.append(row)
-    for cells in sheet.iter_rows():
-        for cell in cells:
-            if cell.data_type == "f":  # openpyxl makes text starting with `=` a formula: a
-                cell.data_type = "s"  # task named `=HYPERLINK(…)` must stay the text it is
-    for number, header in enumerate(headers, 1):
-        values = [header] + [row[number - 1] for row in rows]
-        width = max(_display_width(v) for v in values)
-        sheet.column_dimensions[get_column_letter(number)].width = min(max(width + 2, 8), 48)
-        for row_number in range(3, len(rows) + 3):
-            cell = sheet.cell(row_number, number)
-            cell.alignment = Alignment(vertical="top", wrap_text=True)
-            if formats and number in formats:
-                cell.number_format = formats[number]
-    sheet.freeze_panes = "A3"
-
-
-def _display_width(value: Any) -> int:
-    if value is None:
-        return 0
-    longest = max(str(value).splitlines() or [""], key=len)
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
-
-
-def _gantt_sheet(book: Any, name: str, plan: Any, stream: Any, names: Directory, locale: str) -> None:
-    from .render.labels import Labels
-
-    labels = Labels(locale)
-    sheet = book.create_sheet(name)
-    keys = [c.key for c in WORKSTREAM_COLUMNS]
-    headers = [header_label(c.label, locale) for c in WORKSTREAM_COLUMNS]
-    tasks = [plan.tasks[t] for t in stream.tasks]
-    counts: dict[str, int] = {}
-    for task in tasks:
-        counts[task.name] = counts.get(task.name, 0) + 1
-    rows = []
-    for task in tasks:
-        after = []
-        for predecessor in task.predecessors:
-            other = plan.tasks[predecessor]
-            if other.workstream == stream.id:
-                after.append(other.name if counts.get(other.name) == 1 else other.id)
-            else:
-                after.append(predecessor)
-        values = {
-            "id": task.id, "name": task.name, "owner": names.person_label(task.owner),
-            "start": task.start, "end": task.end, "days": task.days, "after": "、".join(after),
-            "progress": task.progress / 100, "status": labels(f"status.{task.status}"),
-            "risk": "\n".join(r.risk for r in task.risks),
-            "mitigation": "\n".join(r.mitigation for r in task.risks) if any(r.mitigation for r in task.risks) else "",
-            "risk_owner": "\n".join(names.person_label(r.owner) for r in task.risks)
-            if all(r.owner for r in task.risks) and task.risks else "",
-            "deliverable": task.deliverable, "metric": _metric_text(task.metric),
-            "budget": task.budget, "milestone": labels("done.yes") if task.milestone else "",
-            "goal": task.goal or "", "support": "、".join(names.department_label(d) for d in task.support),
-            "resources": task.resources, "notes": task.notes,
-        }
-        rows.append([values[key] if values[key] != "" else None for key in keys])
-    formats = {keys.index("start") + 1: "yyyy-mm-dd", keys.index("end") + 1: "yyyy-mm-dd",
-               keys.index("progress") + 1: "0%"}
-    _write_table(sheet, stream.title, headers, rows, formats)
-
-
-def _metric_text(metric: Any) -> str:
-    if metric is None:
-        return ""
-    if metric.target is None:
-        return metric.name
-    return f"{metric.name} {_number(metric.target)}{metric.unit}"
-
-
-def _review_sheet(book: Any, name: str, review: Any, names: Directory, locale: str) -> None:
-    from .render.labels import Labels
-
-    labels = Labels(locale)
-    sheet = book.create_sheet(name)
-    keys = [c.key for c in REVIEW_COLUMNS]
-    headers = [header_label(c.label, locale) for c in REVIEW_COLUMNS]
-    rows = []
-    for row in review.rows:
-        values = {
-            "dimension": row.dimension, "metric": row.metric, "target": row.target, "actual": row.actual,
-            "achievement": row.achievement_pct / 100 if row.achievement_pct is not None else None,
-            "analysis": row.analysis, "actions": row.actions, "owner": names.person_label(row.owner),
-            "unit": row.unit, "goal": row.goal or "", "direction": labels(f"direction.{row.direction}"),
-        }
-        rows.append([values[key] if values[key] != "" else None for key in keys])
-    _write_table(sheet, review.title or review.label, headers, rows, {keys.index("achievement") + 1: "0%"})
-
-
-def _report_sheet(book: Any, name: str, plan: Any, report: Any, names: Directory, locale: str) -> None:
-    from .render.labels import Labels
-
-    labels = Labels(locale)
-    sheet = book.create_sheet(name)
-    keys = [c.key for c in REPORT_COLUMNS]
-    headers = [header_label(c.label, locale) for c in REPORT_COLUMNS]
-    rows = []
-    for entry in report.entries:
-        values = {
-            "department": names.department_label(report.department), "planned": entry.planned,
-            "done": labels(f"done.{entry.done}") if entry.done else "", "reason": entry.reason,
-            "results": "\n".join(f"{k}: {v}" for k, v in entry.results.items()),
-            "support": entry.support, "next": entry.next, "task": entry.task or entry.task_ref,
-            "progress": entry.progress / 100 if entry.progress is not None else None,
-            "adjustment": entry.adjustment, "spent": entry.spent,
-        }
-        rows.append([values[key] if values[key] != "" else None for key in keys])
-    department = plan.departments.get(report.department)
-    title = f"{department.name if department else report.department} {report.week}"
-    _write_table(sheet, title, headers, rows, {keys.index("progress") + 1: "0%"})
