@@ -357,6 +357,7 @@ class Generator:
             leaves_by_department[self.person[goal.owner].department].append(goal)
         self.reports: dict[tuple[int, str], list[Entry]] = {}
         self.report_metrics: dict[tuple[int, str], list[tuple[str, int]]] = {}
+        spent_so_far: dict[str, int] = {}
         for week in range(1, WEEKS + 1):
             first, last = monday(week), monday(week) + 6 * DAY
             seen_at = AS_OF if week == WEEKS else last
@@ -366,9 +367,12 @@ class Generator:
                     if task.start > last or task.end < first:
                         continue
                     progress = math.floor(planned_progress(task, seen_at))
+                    spent = rng.randrange(1, 20) * 100 if task.budget and rng.random() < 0.5 else None
+                    if spent is not None:  # never above the task's budget (PC504)
+                        spent = min(spent, task.budget - spent_so_far.get(task.full_id, 0)) or None
+                        spent_so_far[task.full_id] = spent_so_far.get(task.full_id, 0) + (spent or 0)
                     entries.append(Entry(
-                        task.full_id, f"推進{task.name}", "yes", progress,
-                        rng.randrange(1, 20) * 100 if task.budget and rng.random() < 0.5 else None,
+                        task.full_id, f"推進{task.name}", "yes", progress, spent,
                         "完成收尾並提交交付物" if progress >= 100 else f"繼續推進{task.name}",
                         ("觸達人數", rng.randrange(100, 5000)) if rng.random() < 0.3 else None,
                     ))
@@ -724,10 +728,43 @@ def _round_up(value: float, step: int) -> int:
     return int(math.ceil(value / step) * step)
 
 
-def generate(tasks: int, out: Path, seed: int = 1, findings: bool = False, revision: int = 1) -> dict:
+def with_year_features(files: dict[str, str]) -> dict[str, str]:
+    """The same repository using SPEC §5: a CN working-day calendar, `aggregate: sum` on
+    every goal metric, a lag on the first link of each task, one task in 20 recurring
+    weekly, and an `actual:` on one report entry in 5 (bench rows "§5")."""
+    out = dict(files)
+    out["plancode.yaml"] += "calendar: {workweek: [mon, tue, wed, thu, fri], holidays: CN}\n"
+    count = 0
+    for name, text in files.items():
+        if not name.endswith(".yaml") or name == "plancode.yaml":
+            continue
+        lines = []
+        for line in text.split("\n"):
+            if "  metric: {name:" in line and "aggregate" not in line:
+                line = line[:-1] + ", aggregate: sum}"
+            elif line.startswith("    after: ["):
+                first, _, rest = line[len("    after: ["):].partition(", ")
+                line = "    after: [{task: " + first.rstrip("]") + ", lag: 1}" + (", " + rest if rest else "]")
+            elif line.startswith("    deliverable:") and name.startswith("plans/2024/workstreams/"):
+                count += 1
+                if count % 20 == 0:
+                    lines.append("    repeat: weekly")
+            elif line.startswith("    progress:") and name.startswith("plans/2024/reports/"):
+                count += 1
+                if count % 5 == 0:
+                    lines.append("    actual: 3")
+            lines.append(line)
+        out[name] = "\n".join(lines)
+    return out
+
+
+def generate(tasks: int, out: Path, seed: int = 1, findings: bool = False, revision: int = 1,
+             year: bool = False) -> dict:
     """Write the repository into ``out`` (its plans/ and taskjuggler/ folders are replaced)
     and return the manifest."""
     files = Generator(tasks, seed, findings, revision).run()
+    if year:
+        files = with_year_features(files)
     out.mkdir(parents=True, exist_ok=True)
     for folder in ("plans", "taskjuggler"):
         if (out / folder).exists():
@@ -749,10 +786,12 @@ def main(argv: list[str] | None = None) -> int:
                         help="seed errors on 1 %% of the tasks (codes: " + ", ".join(SEEDED_CODES) + ")")
     parser.add_argument("--revision", type=int, choices=(1, 2), default=1,
                         help="2: the same plans one planning round later (for diff benchmarks)")
+    parser.add_argument("--year", action="store_true",
+                        help="use SPEC §5: calendar, aggregate, lags, recurring tasks, actuals")
     args = parser.parse_args(argv)
     if args.tasks < 1:
         parser.error("--tasks must be at least 1")
-    manifest = generate(args.tasks, args.out, args.seed, args.findings, args.revision)
+    manifest = generate(args.tasks, args.out, args.seed, args.findings, args.revision, args.year)
     print(f"{args.out}: {manifest['tasks']} tasks in {manifest['workstreams']} workstreams, "
           f"{manifest['reports']} reports, {manifest['people']} people, "
           f"{len(manifest['seeded'])} seeded findings")

@@ -66,6 +66,11 @@ def check_key(config: Config, paths: list[Path] | None, cwd: Path, options: Iter
     digest.update("\n".join(options).encode() + b"\n")
     if config.path is not None:
         digest.update(config.path.read_bytes())
+    if config.calendar is not None and config.calendar.holidays:
+        # the holidays package's release decides the working days (a new year published)
+        from importlib.metadata import version
+
+        digest.update(f"holidays {version('holidays')}\n".encode())
     digest.update(repr(sorted(problems)).encode())
     for path in files:
         try:

@@ -177,7 +177,7 @@ def schema(kind: str | None) -> None:
 
 
 @main.command()
-@click.option("--what", type=click.Choice(["tasks", "goals", "reviews", "reports"]),
+@click.option("--what", type=click.Choice(["tasks", "goals", "reviews", "reports", "modules"]),
               help="One table (default: all of them for json, tasks for csv).")
 @click.option("--format", "fmt", type=click.Choice(["json", "csv", "xlsx"]), default="json", show_default=True,
               help="xlsx: the teams' Excel templates, one sheet per workstream, report and review.")
@@ -188,8 +188,8 @@ def schema(kind: str | None) -> None:
 def export(state: State, what: str | None, fmt: str, output: Path | None, force: bool) -> None:
     """Print the computed tables (tasks, goals, reviews, reports) for BI tools and
     spreadsheets. Exits 1 without output when the plans have errors."""
-    if fmt == "xlsx" and what == "goals":
-        raise click.BadParameter("goals have no spreadsheet template; use --format json or csv",
+    if fmt == "xlsx" and what in ("goals", "modules"):
+        raise click.BadParameter(f"{what} have no spreadsheet template; use --format json or csv",
                                  param_hint="--what")
     from . import export as exporter
     from .problems import Severity
@@ -204,7 +204,7 @@ def export(state: State, what: str | None, fmt: str, output: Path | None, force:
 
     data: str | bytes | TextWriter
     if fmt == "json":  # written as it is made: whole, it took 2.5 GB at 100,000 tasks
-        data = functools.partial(exporter.write_json, ws.plan, (what,) if what else exporter.TABLES)
+        data = functools.partial(exporter.write_json, ws.plan, (what,) if what else exporter.default_tables(ws.plan))
     elif fmt == "csv":
         data = exporter.to_csv(ws.plan, what or "tasks")
     else:

@@ -29,6 +29,16 @@ class Thresholds:
 
 
 @dataclass(frozen=True)
+class CalendarSettings:
+    """`calendar:` (SPEC §5.3): which days are working days; see model/calendar.py."""
+
+    workweek: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
+    holidays: str | None = None  # a country or region code of the holidays library
+    extra_holidays: tuple[dt.date, ...] = ()
+    extra_workdays: tuple[dt.date, ...] = ()
+
+
+@dataclass(frozen=True)
 class Config:
     root: Path  # the folder the config's paths are relative to
     path: Path | None = None  # the config file, when there is one
@@ -42,6 +52,7 @@ class Config:
     exclude: tuple[str, ...] = ()
     limits: Limits = Limits()
     site_base_url: str = ""
+    calendar: CalendarSettings | None = None  # None: every day is a working day
 
     @property
     def plans_root(self) -> Path:
@@ -87,4 +98,16 @@ def config_from_data(data: dict[str, Any], root: Path, path: Path | None) -> Con
             max_aliases=limits.get("max_aliases", DEFAULT_MAX_ALIASES),
         ),
         site_base_url=(data.get("site") or {}).get("base_url", ""),
+        calendar=_calendar(data.get("calendar")),
+    )
+
+
+def _calendar(data: dict[str, Any] | None) -> CalendarSettings | None:
+    if data is None:
+        return None
+    return CalendarSettings(
+        workweek=tuple(data.get("workweek") or CalendarSettings.workweek),
+        holidays=data.get("holidays"),
+        extra_holidays=tuple(dt.date.fromisoformat(d) for d in data.get("extra_holidays") or ()),
+        extra_workdays=tuple(dt.date.fromisoformat(d) for d in data.get("extra_workdays") or ()),
     )

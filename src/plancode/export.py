@@ -15,6 +15,13 @@ from typing import Any, Callable, Iterator, TextIO
 from .model import Plan
 
 TABLES = ("tasks", "goals", "reviews", "reports")
+#: the tables `--what` offers; `modules` (SPEC §5.5) is in the default set only for a plan
+#: that uses a §5 key, so that a plan without one exports exactly what it did before
+ALL_TABLES = (*TABLES, "modules")
+
+
+def default_tables(plan: Plan) -> tuple[str, ...]:
+    return ALL_TABLES if plan.year else TABLES
 
 
 def _number(value: float | None, digits: int = 1) -> float | int | None:
@@ -29,7 +36,7 @@ def _date(value: Any) -> str | None:
 
 
 def task_rows(plan: Plan) -> Iterator[dict[str, Any]]:
-    return (
+    rows = (
         {
             "id": t.full_id, "workstream": t.workstream, "name": t.name, "owner": t.owner,
             "department": t.department, "goal": t.goal, "start": _date(t.start),
@@ -41,10 +48,18 @@ def task_rows(plan: Plan) -> Iterator[dict[str, Any]]:
         }
         for t in plan.tasks.values()
     )
+    if not plan.year:
+        return rows
+    # SPEC §5: the forecast and the recurring and archived facts, after §3's columns
+    return (
+        {**row, "forecast_end": _date(t.forecast_end), "slip": t.slip, "repeat": t.repeat,
+         "archived": t.archived}
+        for row, t in zip(rows, plan.tasks.values())
+    )
 
 
 def goal_rows(plan: Plan) -> Iterator[dict[str, Any]]:
-    return (
+    rows = (
         {
             "id": g.id, "title": g.title, "strategy": g.strategy, "parent": g.parent,
             "level": g.level, "owner": g.owner, "due": _date(g.due),
@@ -57,6 +72,14 @@ def goal_rows(plan: Plan) -> Iterator[dict[str, Any]]:
             "achievement": g.achievement_pct, "alert": g.alert, "budget": _number(g.budget, 2),
         }
         for g in plan.goals.values()
+    )
+    if not plan.year:
+        return rows
+    # SPEC §5.1: expected to date and pace (None for a metric without aggregate/targets)
+    return (
+        {**row, "aggregate": g.metric.aggregate if g.metric else None,
+         "expected": _number(g.expected, 2), "pace": g.pace_pct}
+        for row, g in zip(rows, plan.goals.values())
     )
 
 
@@ -87,9 +110,23 @@ def report_rows(plan: Plan) -> Iterator[dict[str, Any]]:
     )
 
 
+def module_rows(plan: Plan) -> Iterator[dict[str, Any]]:
+    """SPEC §5.5: each strategy's budget by module."""
+    return (
+        {
+            "strategy": m.strategy, "module": m.module, "share": _number(m.share),
+            "allocated": _number(m.allocated, 2), "planned": _number(m.planned, 2),
+            "spent": _number(m.spent, 2), "remaining": _number(m.remaining, 2),
+            "workstreams": list(m.workstreams),
+        }
+        for m in plan.modules
+    )
+
+
 #: each table's rows, made one at a time: a 100,000-task plan has 250,000 report rows
 ROWS: dict[str, Callable[[Plan], Iterator[dict[str, Any]]]] = {
     "tasks": task_rows, "goals": goal_rows, "reviews": review_rows, "reports": report_rows,
+    "modules": module_rows,
 }
 
 
@@ -116,7 +153,8 @@ def write_json(plan: Plan, tables: tuple[str, ...], out: TextIO) -> None:
     out.write("\n}\n")
 
 
-def to_json(plan: Plan, tables: tuple[str, ...] = TABLES) -> str:
+def to_json(plan: Plan, tables: tuple[str, ...] | None = None) -> str:
+    tables = default_tables(plan) if tables is None else tables
     out = io.StringIO()
     write_json(plan, tables, out)
     return out.getvalue()

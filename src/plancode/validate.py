@@ -297,7 +297,11 @@ def _translate(error: ValidationError, doc: Document, kind: str, messages: Messa
         if "period" in name or name == "timing":
             yield finding(messages("schema-period", field=name, value=_shown(value)))
             return
-        best = best_match(error.context) if error.context else None
+        # the branch of the value's own type says what is wrong (`after:` takes a task id
+        # or a `{task, lag}` mapping: a bad id is a bad id, not "not a mapping")
+        wrong_type = {e.schema_path[0] for e in error.context if e.validator == "type" and not e.path}
+        typed = [e for e in error.context if e.schema_path[0] not in wrong_type] or error.context
+        best = best_match(typed) if typed else None
         if best is not None:
             yield from _translate(best, doc, kind, messages)
             return

@@ -19,6 +19,7 @@ from typing import Callable, Iterable
 
 from . import rules as rule_registry
 from .config import Config, config_from_data, find_config
+from .model.calendar import known_country
 from .i18n import Messages
 from .loader import Document, display_path, load_file
 from .model import Plan, build_plan
@@ -72,6 +73,12 @@ def load_config(
             raise UsageError(
                 f"{display_path(path, cwd)}:{line_of}:1: unknown rule code {unknown[0]}; "
                 f"`plancode rules` lists the codes")
+        country = config.calendar.holidays if config.calendar else None
+        if country and not known_country(country):
+            line_of = _first_line_mentioning(doc.text, country)
+            raise UsageError(
+                f"{display_path(path, cwd)}:{line_of}:1: PC101 error unknown holiday country "
+                f"{country}: use a code such as CN, TW, HK or SG")
     if as_of is not None:
         config = replace(config, as_of=as_of)
     if locale is not None:

@@ -19,6 +19,7 @@ import click
 
 from .. import i18n
 from ..cli import EXIT_USAGE, State
+from ..model.periods import runs_in
 
 i18n.register({
     "new-report-bad-week": (
@@ -98,7 +99,9 @@ def skeleton_lines(plan, week: str, department: str) -> tuple[list[Line], str | 
     Carried over: entries of the department's latest earlier report marked
     ``done: partial`` whose task is neither done nor cancelled now. Then the department's
     tasks (``Task.department``) whose dates overlap the week and that are neither done nor
-    cancelled, in plan order, each with its current progress (``Task.progress``).
+    cancelled, in plan order, each with its current progress (``Task.progress``); a
+    recurring task every week it runs (monthly: the week of a month's end), none of an
+    archived strategy.
     """
     monday, sunday = parse_week(week)
     earlier = [r for r in plan.reports if r.department == department and r.start < monday]
@@ -121,7 +124,8 @@ def skeleton_lines(plan, week: str, department: str) -> tuple[list[Line], str | 
         if (task.full_id in seen or task.department != department or task.start is None
                 or task.end is None or not _open(task)):
             continue
-        if task.start <= sunday and task.end >= monday:
+        if (task.start <= sunday and task.end >= monday and not task.archived
+                and runs_in(task.repeat, task.end, monday, sunday)):
             seen.add(task.full_id)
             lines.append(Line(task.full_id, next_of.get(task.full_id, task.name), task.progress, None))
     return lines, last.week if last is not None else None

@@ -20,7 +20,8 @@ from ..i18n import Messages
 from ..loader import Document
 from ..problems import Finding
 from ..spelling import Vocabulary
-from . import figures, tracking
+from . import figures, forecast, money, tracking, year
+from .calendar import WorkCalendar
 from .entities import (
     Budget, Department, EarnedValue, Goal, KpiValue, Metric, Person, Plan, Report,
     ReportEntry, Review, ReviewRow, Risk, Source, Strategy, Task, Workstream,
@@ -66,6 +67,8 @@ class _Builder:
         self._pending_reports: list[tuple[dict[str, Any], Source, dt.date, dt.date]] = []
         self._bare: dict[str, list[str]] | None = None  # task id -> full ids, built on first use
         self._vocabularies: dict[str, Vocabulary] = {}  # per kind of id, for the hints
+        #: whether a §5 key is written anywhere (a plan without one keeps §2's figures)
+        self.year = config.calendar is not None
 
     # --- findings -------------------------------------------------------------------------
     def duplicate(self, what: str, ident: str, source: Source, first: Source) -> None:
@@ -121,8 +124,9 @@ class _Builder:
             budget=Budget(budget["total"], budget.get("currency", "CNY"), budget.get("contingency"),
                           dict(budget.get("allocation") or {})) if budget else None,
             themes=dict(data.get("themes") or {}), goals=top, source=src,
-            description=_text(data, "description"),
+            description=_text(data, "description"), archived=bool(data.get("archived")),
         )
+        self.year = self.year or "archived" in data
 
     def _add_goals(self, items: Iterable[dict[str, Any]], strategy: str, parent: str | None,
                    level: int, src: Source) -> Iterator[str]:
@@ -132,6 +136,7 @@ class _Builder:
                 self.duplicate("goal", item["id"], here, self.goals[item["id"]].source)
                 continue
             start, end = figures.period_range(item["period"]) if "period" in item else (None, None)
+            self.year = self.year or year.uses_periods(item.get("metric"))
             # registered before its children so the tree reads top-down in the dict
             self.goals[item["id"]] = goal = Goal(
                 id=item["id"], title=item["title"], owner=item.get("owner"),
@@ -161,10 +166,14 @@ class _Builder:
                 continue
             full_ids.append(full)
             goal_written = "goal" in item
+            after, links = year.links_written(item.get("after") or ())
+            self.year = (self.year or "repeat" in item or year.uses_periods(item.get("metric"))
+                         or any(isinstance(a, dict) for a in item.get("after") or ()))
             self.tasks[full] = _task_draft(
                 workstream=ws, id=item["id"], full_id=full, name=item["name"],
                 owner=item.get("owner"), start=_date(item.get("start")), end=_date(item.get("end")),
-                start_written="start" in item, after=tuple(item.get("after") or ()),
+                start_written="start" in item, after=after, links=links,
+                repeat=item.get("repeat"),
                 predecessors=(), unknown_after=(), milestone=bool(item.get("milestone")),
                 goal=item.get("goal") if goal_written else data.get("goal"),
                 goal_written=goal_written, deliverable=_text(item, "deliverable"),
@@ -198,6 +207,7 @@ class _Builder:
             self._build_report(data, src, start, end)
 
     def _build_report(self, data: dict[str, Any], src: Source, start: dt.date, end: dt.date) -> None:
+        self.year = self.year or any("actual" in e for e in data.get("entries") or ())
         entries = tuple(
             ReportEntry(
                 task_ref=e["task"], task=self.task_ref(e["task"], None), planned=_text(e, "planned"),
@@ -205,7 +215,7 @@ class _Builder:
                 progress=e.get("progress"), reason=_text(e, "reason"),
                 adjustment=_text(e, "adjustment"), results=dict(e.get("results") or {}),
                 spent=e.get("spent"), support=_text(e, "support"), next=_text(e, "next"),
-                source=src.at("entries", i),
+                source=src.at("entries", i), actual=e.get("actual"),
             )
             for i, e in enumerate(data.get("entries") or ())
         )
@@ -327,39 +337,58 @@ def build_plan(documents: Iterable[Document], config: Config, messages: Messages
     b.resolve()
 
     drafts = b.tasks
+    calendar = WorkCalendar(config.calendar) if config.calendar is not None else None
     _resolve_predecessors(b, drafts)
     cycles = _find_cycles(drafts)
     in_cycle = {t for cycle in cycles for t in cycle}
     order = _topological(drafts, in_cycle)
-    _derive_dates(drafts, order)
+    _derive_dates(drafts, order, calendar)
     _progress(b, drafts, config)
-    _critical_path(drafts, order)
+    if b.year:
+        year.recurring_and_calendar(b.reports, drafts, config.as_of, calendar)
+    forecast.forecast(drafts, order, config.as_of, calendar)
+    if b.year:
+        forecast.critical_path(drafts, order, calendar)
+    else:
+        _critical_path(drafts, order)
+    year.task_metrics(b.reports, drafts, config.thresholds.kpi_deviation)
     # each draft is dropped as its record is made, so the two never all exist at once
     tasks = {full: Task(**vars(drafts.pop(full))) for full in list(drafts)}
     goals = _goal_figures(b, tasks, config)
     reports = tuple(sorted(b.reports, key=lambda r: (r.week, r.department)))
     spent = sum(e.spent or 0 for r in reports if r.counted for e in r.entries)
+    by_task = money.spent_by_task(reports)
     plan = Plan(
         as_of=config.as_of, departments=b.departments, people=b.people, strategies=b.strategies,
         goals=goals, workstreams=b.workstreams, tasks=tasks, reports=reports,
         reviews=tuple(sorted(b.reviews, key=lambda r: (r.start, r.end, r.source.path))),
-        earned_value=_earned_value(tasks.values(), spent), cycles=tuple(cycles),
+        earned_value=money.earned_value(tasks.values(), spent), cycles=tuple(cycles),
         documents=tuple(documents), unavailable=frozenset(b.unavailable),
+        year=b.year, calendar=calendar,
+        earned_value_by_strategy=money.earned_value_by_strategy(b.strategies, tasks, by_task),
+        modules=money.modules(b.strategies, b.workstreams, tasks, by_task),
+        department_figures=money.department_figures(b.departments, tasks, reports, config.as_of),
     )
     return plan, b.findings
 
 
 def _resolve_predecessors(b: _Builder, tasks: dict[str, SimpleNamespace]) -> None:
     for task in tasks.values():
-        preds, unknown = [], []
+        preds, unknown, links = [], [], []
         for i, ref in enumerate(task.after):
             target = b.task_ref(ref, task.workstream)
             if target is None:
                 unknown.append(i)
             elif target not in preds:
                 preds.append(target)
+                links.append((target, *task.links[i][1:]) if task.links else (target, 0, "fs"))
         task.predecessors, task.unknown_after = tuple(preds), tuple(unknown)
+        task.links = tuple(links)
         task.department = b.people[task.owner].department if task.owner in b.people else None
+        goal = b.goals.get(task.goal) if task.goal else None
+        if goal is not None and goal.strategy in b.strategies:
+            task.strategy = goal.strategy
+            task.archived = b.strategies[goal.strategy].archived
     successors: dict[str, list[str]] = defaultdict(list)
     for full, task in tasks.items():
         for pred in task.predecessors:
@@ -444,7 +473,7 @@ def _topological(tasks: dict[str, SimpleNamespace], excluded: set[str]) -> list[
     return order
 
 
-def _derive_dates(tasks: dict[str, SimpleNamespace], order: list[str]) -> None:
+def _derive_dates(tasks: dict[str, SimpleNamespace], order: list[str], calendar: Any = None) -> None:
     """Fill in start from predecessors (the day after the latest ends), end from days,
     and days from start and end. Tasks in a cycle (absent from ``order``) keep the dates
     they have, with their end and duration completed from what is written."""
@@ -456,10 +485,14 @@ def _derive_dates(tasks: dict[str, SimpleNamespace], order: list[str]) -> None:
             ends = [tasks[p].end for p in task.predecessors]
             if all(ends):
                 start = max(ends) + figures.DAY
+                if calendar is not None or any(lag or kind != "fs" for _, lag, kind in task.links):
+                    start = max(forecast.link_start(tasks[p].start or tasks[p].end, tasks[p].end,
+                                                    lag, kind, calendar)
+                                for p, lag, kind in task.links)
         if end is None and start is not None and days:
-            end = start + (days - 1) * figures.DAY
+            end = forecast.finish(start, days, calendar)
         if start is not None and end is not None:
-            days = figures.duration(start, end)
+            days = figures.duration(start, end) if calendar is None else calendar.count(start, end)
         task.start, task.end, task.days = start, end, days
 
 
@@ -516,16 +549,16 @@ def _goal_figures(b: _Builder, tasks: dict[str, Task], config: Config) -> dict[s
         if task.goal in b.goals:
             linked[task.goal].append(task.full_id)
 
-    observed: dict[str, tuple[float, str]] = {}
+    observed: dict[str, tuple[float, str, dt.date]] = {}
     for review in sorted(b.reviews, key=lambda r: (r.start, r.end)):
         if review.judged:
             for row in review.rows:
                 if row.goal:
-                    observed[row.goal] = (row.actual, f"{review.label}")
+                    observed[row.goal] = (row.actual, f"{review.label}", min(review.end, config.as_of))
     for report in sorted(b.reports, key=lambda r: (r.end, r.source.path)):
         if report.counted:
             for kpi in report.metrics:
-                observed[kpi.goal] = (kpi.value, report.week)
+                observed[kpi.goal] = (kpi.value, report.week, report.end)
 
     goals: dict[str, Goal] = {}
 
@@ -539,15 +572,19 @@ def _goal_figures(b: _Builder, tasks: dict[str, Task], config: Config) -> dict[s
         for full in linked.get(goal_id, ()):
             if tasks[full].status != "cancelled":
                 parts.append((tasks[full].progress, tasks[full].budget))
-        actual, source = observed.get(goal_id, (None, ""))
+        actual, source, day = observed.get(goal_id, (None, "", None))
         achieved = None
         if actual is not None and goal.metric is not None and goal.metric.target is not None:
             achieved = figures.achievement(goal.metric.target, actual, goal.metric.direction)
+        paced: dict[str, Any] = {"alert": figures.kpi_alert(achieved, config.thresholds.kpi_deviation)}
+        if actual is not None and goal.metric is not None and goal.metric.aggregate is not None:
+            paced = year.goal_pace(goal, b.strategies.get(goal.strategy), actual, day,
+                                   config.thresholds.kpi_deviation)
         goals[goal_id] = replace(
             goal, tasks=tuple(linked.get(goal_id, ())), progress=figures.weighted_mean(parts),
             actual=actual, actual_source=source, achievement=achieved,
             achievement_pct=None if achieved is None else figures.round_half_up(achieved),
-            alert=figures.kpi_alert(achieved, config.thresholds.kpi_deviation),
+            **paced,
         )
         return goals[goal_id]
 
@@ -556,12 +593,3 @@ def _goal_figures(b: _Builder, tasks: dict[str, Task], config: Config) -> dict[s
             compute(goal_id)
     return {goal_id: goals[goal_id] for goal_id in b.goals}
 
-
-def _earned_value(tasks: Iterable[Task], spent: float) -> EarnedValue:
-    pv = ev = 0.0
-    for task in tasks:
-        if task.budget and task.status != "cancelled":
-            if task.planned_progress is not None:
-                pv += task.budget * task.planned_progress / 100
-            ev += task.budget * task.progress / 100
-    return EarnedValue(pv=pv, ev=ev, ac=spent, spi=figures.ratio(ev, pv), cpi=figures.ratio(ev, spent))

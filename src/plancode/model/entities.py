@@ -14,6 +14,7 @@ from typing import Any
 
 from ..loader import Document
 from ..problems import Pointer
+from .figures import period_range
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,14 +60,21 @@ class Metric:
     baseline: float | None
     target: float | None
     direction: str  # up | down
+    #: SPEC §5.1: sum | last | mean, None when neither `aggregate` nor `targets` is written
+    aggregate: str | None = None
+    #: SPEC §5.1: the period targets as written, (period, first day, last day, value)
+    targets: tuple[tuple[str, dt.date, dt.date, float], ...] = ()
 
     @classmethod
     def from_data(cls, data: dict[str, Any] | None) -> "Metric | None":
         if not data:
             return None
+        targets = tuple((str(p), *period_range(p), v) for p, v in (data.get("targets") or {}).items())
+        aggregate = data.get("aggregate") or ("sum" if targets else None)
         return cls(
             name=data["name"], unit=data.get("unit", ""), baseline=data.get("baseline"),
             target=data.get("target"), direction=data.get("direction", "up"),
+            aggregate=aggregate, targets=targets,
         )
 
 
@@ -113,7 +121,12 @@ class Goal:
     actual_source: str = ""  # "2024-W23" or "review 2024-Q3"
     achievement: float | None = None
     achievement_pct: int | None = None
-    alert: str | None = None
+    alert: str | None = None  # from the pace when the metric has `aggregate`/`targets`
+    # SPEC §5.1, for metrics with `aggregate` or `targets`
+    judged_on: dt.date | None = None  # D: the last day of the latest value's week
+    expected: float | None = None  # expected to date at D (sum), the target at D (last, mean)
+    pace: float | None = None  # value / expected × 100 (down: expected / value)
+    pace_pct: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +142,7 @@ class Strategy:
     goals: tuple[str, ...]  # top-level goal ids
     source: Source
     description: str = ""
+    archived: bool = False  # SPEC §5.5: a finished year, kept for its pages and reviews
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +182,22 @@ class Task:
     total_float: int | None = None
     critical: bool = False
     successors: tuple[str, ...] = ()
+    # SPEC §5.2-§5.5 (their defaults are what a plan without those keys gets)
+    #: predecessors with their links: (full id, lag in days, fs | ss), as `predecessors`
+    links: tuple[tuple[str, int, str], ...] = ()
+    repeat: str | None = None  # weekly | monthly
+    occurrences: int = 0  # of a recurring task
+    occurrences_done: int = 0
+    strategy: str | None = None  # of its goal
+    archived: bool = False  # its strategy is archived
+    forecast_start: dt.date | None = None
+    forecast_end: dt.date | None = None
+    slip: int | None = None  # forecast end − end, days
+    pushed_by: str | None = None  # the predecessor whose forecast sets its forecast start
+    metric_actual: float | None = None  # the latest report entry's `actual:`
+    metric_source: str = ""  # its week
+    metric_achievement_pct: int | None = None
+    metric_alert: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,6 +226,7 @@ class ReportEntry:
     support: str
     next: str
     source: Source
+    actual: float | None = None  # SPEC §5.2: the value of its task's metric
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,6 +296,39 @@ class EarnedValue:
 
 
 @dataclass(frozen=True, slots=True)
+class Module:
+    """SPEC §5.5: one allocation of a strategy's budget and the workstreams drawing on it."""
+
+    strategy: str
+    module: str
+    share: float | None  # % of the total, None when the allocation has no such key
+    allocated: float | None  # total × share
+    planned: float  # the task budgets of its workstreams
+    spent: float  # their entries' `spent` (weeks ended by as_of)
+    workstreams: tuple[str, ...]
+
+    @property
+    def remaining(self) -> float | None:
+        return None if self.allocated is None else self.allocated - self.spent
+
+
+@dataclass(frozen=True, slots=True)
+class DepartmentFigures:
+    """SPEC §5.5: a department's figures, its own and rolled up from its sub-departments."""
+
+    department: str
+    children: tuple[str, ...]
+    tasks: int  # tasks owned by its people (cancelled left out)
+    active: int  # in progress or overdue at as_of
+    reports: int  # weekly reports it sent (weeks begun by as_of)
+    spent: float
+    tasks_total: int  # with every sub-department's
+    active_total: int
+    reports_total: int
+    spent_total: float
+
+
+@dataclass(frozen=True, slots=True)
 class Plan:
     """The whole repository, resolved and computed, at one as-of date."""
 
@@ -283,4 +347,11 @@ class Plan:
     #: ids whose records exist but sit in files that failed validation: references to
     #: them are not reported again (one finding per problem)
     unavailable: frozenset[str] = frozenset()
+    # SPEC §5
+    #: whether any §5 key is used; when not, every figure is the one of §2 exactly
+    year: bool = False
+    calendar: Any = None  # model.calendar.WorkCalendar, or None: every day counts
+    earned_value_by_strategy: dict[str, EarnedValue] = field(default_factory=dict)
+    modules: tuple[Module, ...] = ()
+    department_figures: dict[str, DepartmentFigures] = field(default_factory=dict)
 

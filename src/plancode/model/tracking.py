@@ -25,6 +25,7 @@ from typing import Iterable
 
 from . import figures
 from .entities import Plan, Report, ReportEntry, Task
+from .periods import runs_in
 
 #: per task full id, (week end, progress) of each report entry that gives a progress,
 #: in week order
@@ -71,8 +72,9 @@ def tasks_due(plan: Plan, weeks: Iterable[str], history: History | None = None
     """``{ISO week: {department: tasks}}``: the tasks each department owes in its report
     of each of ``weeks`` — tasks of its people (a task belongs to its owner's department),
     neither cancelled nor undated, whose `start`–`end` overlaps the week (Monday to
-    Sunday), and not finished before the week began. Tasks in the plan's order; weeks
-    and departments that owe nothing are absent.
+    Sunday), and not finished before the week began; a recurring task every week it runs
+    (monthly: the week of a month's end), none of an archived strategy. Tasks in the
+    plan's order; weeks and departments that owe nothing are absent.
 
     Each task walks the weeks it spans, so the work is the tasks' weeks, not weeks × tasks.
     """
@@ -85,13 +87,18 @@ def tasks_due(plan: Plan, weeks: Iterable[str], history: History | None = None
     mondays = {week: figures.week_range(week)[0] for week in wanted}
     first, last = min(mondays.values()), max(mondays.values())
     for task in plan.tasks.values():
-        if not (task.department and task.status != "cancelled" and task.start and task.end):
+        if not (task.department and task.status != "cancelled" and task.start and task.end
+                and not task.archived):
             continue
         monday = max(task.start - dt.timedelta(days=task.start.weekday()), first)
         stop = min(task.end, last)
         while monday <= stop:
             week = figures.week_of(monday)
-            if week in wanted and not finished_before(task, history.get(task.full_id, ()), monday):
+            # a recurring task is owed every week it runs, however many were done before
+            # (monthly: the week of a month's end) (SPEC §5.2)
+            if week in wanted and (
+                    runs_in(task.repeat, task.end, monday, monday + 6 * figures.DAY) if task.repeat
+                    else not finished_before(task, history.get(task.full_id, ()), monday)):
                 due.setdefault(week, {}).setdefault(task.department, []).append(task)
             monday += figures.DAY * 7
     return due

@@ -129,4 +129,4 @@ def expand_codes(items: Iterable[str]) -> tuple[set[str], list[str]]:
     return codes, unknown
 
 
-from . import budget, owners, schedule, smart, structure, tracking  # noqa: E402,F401  (registration)
+from . import budget, modules, owners, schedule, smart, structure, tracking, year  # noqa: E402,F401  (registration)

@@ -15,6 +15,7 @@ from .. import i18n
 from ..model import Plan, Task
 from ..problems import Finding, Severity
 from . import Context, rule
+from ..model.forecast import link_start
 from .lookup import closest_task, per_plan
 
 i18n.register({
@@ -194,6 +195,16 @@ def _written(task: Task, key: str) -> bool:
     return isinstance(node, dict) and key in node
 
 
+def _allowed_by_link(plan: Plan, task: Task, predecessor: str) -> bool:
+    """Whether a link with a lag or start-to-start (SPEC §5.4) allows the task's start."""
+    for full, lag, kind in task.links:
+        if full == predecessor and (lag or kind != "fs"):
+            before = plan.tasks[full]
+            allowed = link_start(before.start or before.end, before.end, lag, kind, plan.calendar)
+            return task.start >= allowed
+    return False
+
+
 # --- rules --------------------------------------------------------------------------------------
 
 @rule("PC401", "end-before-start", Severity.ERROR, ("End before start", "結束日期早於開始日期"))
@@ -357,7 +368,9 @@ def starts_before_predecessor(plan: Plan, ctx: Context) -> Iterator[Finding]:
     many days overlap.
 
     Only written starts are checked (a derived start is always the day after the
-    predecessors end). Finished and cancelled tasks, cancelled predecessors and tasks in a
+    predecessors end). A link that plans the overlap — `after: [{task: account, lag: -5}]`
+    or start-to-start `{task: account, type: ss, lag: 2}` (SPEC §5.4) — allows it: a start
+    on or after the day its link gives is not reported. Finished and cancelled tasks, cancelled predecessors and tasks in a
     dependency cycle (PC403) are left out. When the overlap is intended, say so with
     `# plancode: ignore[PC404]` on the `start:` line.
 
@@ -396,6 +409,7 @@ def starts_before_predecessor(plan: Plan, ctx: Context) -> Iterator[Finding]:
             plan.tasks[p] for p in task.predecessors
             if plan.tasks[p].end is not None and p not in untrusted
             and plan.tasks[p].status != "cancelled" and task.start <= plan.tasks[p].end
+            and not _allowed_by_link(plan, task, p)
         ]
         if not overlapping:
             continue
@@ -421,7 +435,8 @@ def overdue(plan: Plan, ctx: Context) -> Iterator[Finding]:
     latest weekly report, else its own `progress` — is below 100. Key projects get
     overdue alerts in the annual plan; a lagging task's owner analyses the cause and posts
     an adjustment within 24 hours. Blocked and cancelled tasks are not overdue; an
-    overdue task is not also reported as behind plan (PC406).
+    overdue task is not also reported as behind plan (PC406). Tasks of an archived
+    strategy (`archived: true`) are not reported.
 
     Failing (as of 2024-06-15):
     ```yaml
@@ -444,7 +459,8 @@ def overdue(plan: Plan, ctx: Context) -> Iterator[Finding]:
     """
     _, untrusted = _misdated(plan)
     for task in plan.tasks.values():
-        if task.status != "overdue" or task.full_id in untrusted or task.end is None:
+        if (task.status != "overdue" or task.full_id in untrusted or task.end is None
+                or task.archived):
             continue
         days = (plan.as_of - task.end).days
         message = "overdue-milestone" if task.milestone else "overdue"
@@ -467,7 +483,9 @@ def behind_plan(plan: Plan, ctx: Context) -> Iterator[Finding]:
     a lagging task's owner analyses the cause and posts an adjustment (調整措施) within
     24 hours. Overdue tasks are reported by PC405 instead; finished, blocked and
     cancelled tasks are left out, and so are milestones: a one-day checkpoint has no
-    progress curve (it is reached, or overdue).
+    progress curve (it is reached, or overdue), and the tasks of an archived strategy.
+    With a working-day `calendar:` planned progress counts working days; a recurring task
+    plans by occurrences ended (SPEC §5.2, §5.3).
 
     Failing (as of 2024-06-15):
     ```yaml
@@ -492,7 +510,7 @@ def behind_plan(plan: Plan, ctx: Context) -> Iterator[Finding]:
     _, untrusted = _misdated(plan)
     for task in plan.tasks.values():
         if (task.status != "in_progress" or task.milestone or task.lag is None
-                or task.lag <= threshold or task.full_id in untrusted):
+                or task.lag <= threshold or task.full_id in untrusted or task.archived):
             continue
         if task.progress_source:
             source = ctx.messages("behind-plan-source-report", week=task.progress_source)

@@ -64,6 +64,32 @@ i18n.register({
         "目標 {goal}:{metric} 在 {when} 為 {actual},達成率 {pct}%(目標 {target}),"
         "超出目標 {deviation}% 以上:可考慮提高目標",
     ),
+    "kpi-pace-below": (
+        "goal {goal}: {metric} is {actual} to {when}, {pct} % of the {expected} expected by "
+        "{day} (target {target}), more than {deviation} % behind pace: analyse the cause and "
+        "post an adjustment",
+        "目標 {goal}:{metric} 截至 {when} 為 {actual},為 {day} 應達進度 {expected} 的 {pct}%"
+        "(目標 {target}),落後進度超過 {deviation}%:請分析原因並提出調整措施",
+    ),
+    "kpi-pace-exceeded": (
+        "goal {goal}: {metric} is {actual} to {when}, {pct} % of the {expected} expected by "
+        "{day} (target {target}), more than {deviation} % ahead of pace: consider raising "
+        "the target",
+        "目標 {goal}:{metric} 截至 {when} 為 {actual},為 {day} 應達進度 {expected} 的 {pct}%"
+        "(目標 {target}),超前進度 {deviation}% 以上:可考慮提高目標",
+    ),
+    "kpi-task-below": (
+        "task {name}: {metric} is {actual} in {when}, {pct} % of the target {target}, more "
+        "than {deviation} % below: analyse the cause and post an adjustment",
+        "任務「{name}」:{metric} 在 {when} 為 {actual},達成率 {pct}%(目標 {target}),"
+        "低於目標超過 {deviation}%:請分析原因並提出調整措施",
+    ),
+    "kpi-task-exceeded": (
+        "task {name}: {metric} is {actual} in {when}, {pct} % of the target {target}, more "
+        "than {deviation} % above: consider raising the target",
+        "任務「{name}」:{metric} 在 {when} 為 {actual},達成率 {pct}%(目標 {target}),"
+        "超出目標 {deviation}% 以上:可考慮提高目標",
+    ),
     "kpi-deviation-review-below": (
         "review {period}: {metric} is {actual} against a target of {target}, {pct} %, "
         "more than {deviation} % below: give the cause in `analysis` and the fix in `actions`",
@@ -232,6 +258,10 @@ def report_missing_task(plan: Plan, ctx: Context) -> Iterator[Finding]:
     when its own `progress:` is 100. A task may be left out of a report from another department
     as long as its own department lists it.
 
+    A recurring task (`repeat:`, SPEC §5.2) is expected in every week it runs, however
+    many weeks were reported done before; a monthly one only in the week holding each
+    month's last day. Tasks of an archived strategy are not expected any more.
+
     Reports of weeks that begin after as_of are not checked. A week in which a department
     sent no report at all is not reported: a repository may keep only some weeks'
     reports, and a finding needs a file to point at.
@@ -303,6 +333,13 @@ def kpi_deviation(plan: Plan, ctx: Context) -> Iterator[Finding]:
     (severity info): the target may have been set too low and can be raised for the
     next period.
 
+    A goal whose metric has `aggregate:` or period `targets:` (SPEC §5.1) is judged by its
+    pace instead: the value to date against what was expected by the end of the value's
+    week (`sum`: the ended periods' targets plus the current one's pro rata; `last`,
+    `mean`: the target of the period holding that day) — 560 against an expected 535 is
+    105 %. A task whose metric receives an `actual:` in a report entry is judged the same
+    way against its target (per occurrence for a recurring task).
+
     Failing (target 50 萬人次: 42 is 84 %):
     ```yaml
     kind: report
@@ -330,6 +367,8 @@ def kpi_deviation(plan: Plan, ctx: Context) -> Iterator[Finding]:
     deviation = _number(ctx.config.thresholds.kpi_deviation)
     for goal, kpi, week in _latest_report_kpis(plan):
         yield _goal_finding(ctx, goal, kpi, week, deviation)
+    if plan.year:
+        yield from _task_metric_findings(plan, ctx, deviation)
     for review in plan.reviews:
         if not review.judged:
             continue  # as for goals' achievement: a period not begun has no actuals yet
@@ -357,6 +396,15 @@ def _latest_report_kpis(plan: Plan) -> Iterator[tuple[Goal, KpiValue, str]]:
 def _goal_finding(ctx: Context, goal: Goal, kpi: KpiValue, week: str, deviation: str) -> Finding:
     metric = goal.metric
     assert metric is not None and metric.target is not None  # an alert needs both
+    if goal.pace_pct is not None and goal.expected is not None:  # SPEC §5.1: judged by pace
+        message = ctx.messages(
+            f"kpi-pace-{goal.alert}", goal=goal.id, metric=metric.name,
+            actual=_with_unit(kpi.value, metric.unit), when=week, pct=goal.pace_pct,
+            expected=_with_unit(round(goal.expected, 2), metric.unit), day=goal.judged_on,
+            target=_with_unit(metric.target, metric.unit), deviation=deviation,
+        )
+        return Finding("PC603", message, kpi.source.doc, kpi.source.pointer + ("value",),
+                       severity=Severity.INFO if goal.alert == "exceeded" else None)
     message = ctx.messages(
         f"kpi-deviation-{goal.alert}", goal=goal.id, metric=metric.name,
         actual=_with_unit(kpi.value, metric.unit), when=week, pct=goal.achievement_pct,
@@ -364,6 +412,34 @@ def _goal_finding(ctx: Context, goal: Goal, kpi: KpiValue, week: str, deviation:
     )
     return Finding("PC603", message, kpi.source.doc, kpi.source.pointer + ("value",),
                    severity=Severity.INFO if goal.alert == "exceeded" else None)
+
+
+def _task_metric_findings(plan: Plan, ctx: Context, deviation: str) -> Iterator[Finding]:
+    """SPEC §5.2: a task's metric against the latest `actual:` reported for it."""
+    entries = _latest_actuals(plan)
+    for task in plan.tasks.values():
+        if task.metric_alert is None or task.full_id not in entries or task.metric is None:
+            continue
+        entry = entries[task.full_id]
+        metric = task.metric
+        message = ctx.messages(
+            f"kpi-task-{task.metric_alert}", name=task.name, metric=metric.name,
+            actual=_with_unit(task.metric_actual or 0, metric.unit), when=task.metric_source,
+            pct=task.metric_achievement_pct, target=_with_unit(metric.target or 0, metric.unit),
+            deviation=deviation,
+        )
+        yield Finding("PC603", message, entry.source.doc, entry.source.pointer + ("actual",),
+                      severity=Severity.INFO if task.metric_alert == "exceeded" else None)
+
+
+def _latest_actuals(plan: Plan) -> dict[str, ReportEntry]:
+    """Per task, the entry of its latest `actual:` (the one its figures come from)."""
+    latest: dict[str, ReportEntry] = {}
+    for report in sorted((r for r in plan.reports if r.counted), key=lambda r: (r.end, r.source.path)):
+        for entry in report.entries:
+            if entry.task is not None and entry.actual is not None:
+                latest[entry.task] = entry
+    return latest
 
 
 def _review_finding(ctx: Context, period: str, row: ReviewRow, deviation: str) -> Finding:
@@ -456,6 +532,8 @@ def adjustment_missing(plan: Plan, ctx: Context) -> Iterator[Finding]:
     posted = _adjusted_this_week(plan)
     threshold = ctx.config.thresholds.schedule_lag
     for task in plan.tasks.values():
+        if task.archived:
+            continue
         lagging = task.status == "overdue" or (
             task.status != "cancelled" and task.lag is not None and task.lag > threshold)
         found = latest.get(task.full_id)
