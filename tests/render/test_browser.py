@@ -163,12 +163,18 @@ GANTTS = """() => Array.from(document.querySelectorAll("figure.gantt")).map(figu
           labels: figure.querySelectorAll(".gantt-labels li a").length};
 })"""
 
+#: the other charts (render/svg.py): the smallest text of each, in CSS px as shown
+CHARTS = """() => Array.from(document.querySelectorAll("figure.chart svg")).map(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return Math.min(...Array.from(svg.querySelectorAll("text")).map(e => parseFloat(getComputedStyle(e).fontSize) * scale));
+})"""
+
 
 @pytest.mark.parametrize("width", [390, 1280])
 def test_no_page_is_wider_than_the_screen_and_every_gantt_is_legible(browser, site, artifacts, width):
     context = browser.new_context(viewport={"width": width, "height": 844}, device_scale_factor=1,
                                   is_mobile=width < 500)
-    gantts = 0
+    gantts = charts = 0
     for path in sorted(site.glob("*.html")):
         page, problems = open_page(browser, path, context=context)
         page_width = page.evaluate("document.documentElement.scrollWidth")
@@ -178,6 +184,9 @@ def test_no_page_is_wider_than_the_screen_and_every_gantt_is_legible(browser, si
             gantts += 1
             assert gantt["smallest"] >= 10, (path.name, gantt)
             assert gantt["bars"] == gantt["titled"] == gantt["tasks"] > 0, (path.name, gantt)
+        for smallest in page.evaluate(CHARTS):
+            charts += 1
+            assert smallest >= 10, (path.name, smallest)
         if path.name == "workstream-douyin-live.html" and width == 390:
             wrap = page.locator("#tasks .table-wrap")
             assert wrap.evaluate("e => e.scrollWidth > e.clientWidth")  # the table scrolls inside
@@ -185,6 +194,7 @@ def test_no_page_is_wider_than_the_screen_and_every_gantt_is_legible(browser, si
             page.screenshot(path=str(artifacts / "workstream-phone.png"), full_page=True)
         page.close()
     assert gantts >= 9  # one per workstream at least
+    assert charts == 6  # burn-up, load, two achievement charts, two KPI trends
     context.close()
 
 

@@ -217,16 +217,13 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
                 for name, data in site.static_files().items():
                     site_tree.write(name, data)
                 for name, path in cached.items():  # linked from the cache, not drawn
-                    if path is not None:
-                        site_tree.place(f"charts/{name}.svg", path)
+                    if path is not None:  # the site draws its charts in its pages
                         reports_tree.place(f"charts/{name}.svg", path)
                 work = _Work(to_draw, cache, site, reports)
                 label = messages("build-pages-label")
                 for kind, index, data in _run(work, jobs, label):
                     if kind == CHART:
-                        path = f"charts/{to_draw[index].name}.svg"
-                        site_tree.write(path, data)
-                        reports_tree.write(path, data)
+                        reports_tree.write(f"charts/{to_draw[index].name}.svg", data)
                     elif kind == PAGE:
                         site_tree.write(site.paths[index], data)
                     else:

@@ -314,6 +314,8 @@ def achievement_chart(review: Review, labels: Labels, kpi_deviation: float = 10)
         "axis_label": f"{labels('achievement')} (%)",
         "limits": [lo, hi],
         "legend": legend,
+        "judged": review.judged,  # a period not begun: grey, as in its table
+        "not_judged_label": labels("chart.not_judged"),
     })
 
 

@@ -224,6 +224,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "gantt.timeline": ("Timeline: scroll sideways", "時間軸:可左右滑動"),
     "gantt.scroll": ("◀ scroll the timeline ▶", "◀ 時間軸可左右滑動 ▶"),
     "gantt.forecast": ("Forecast", "預測"),
+    "chart.not_judged": ("Not judged yet: the period has not begun", "尚未評判:本期尚未開始"),
     "rag.red": ("Red: overdue, blocked or far behind", "紅:逾期、受阻或嚴重落後"),
     "rag.amber": ("Amber: behind plan", "黃:落後於計劃"),
     "rag.green": ("Green: on plan", "綠:按計劃進行"),

@@ -127,8 +127,8 @@ class _Site:
         self.config = config
         self.labels = labels
         self.svgs = charts
-        if layout is None:
-            layout = chart_layout(plan, config, labels, baseline) if charts else ChartLayout()
+        if layout is None:  # specs only, no drawing: every chart is drawn in its page
+            layout = chart_layout(plan, config, labels, baseline)
         self.layout = layout
         self.baseline = baseline
         self._latest: dict[str, tuple[Report, ReportEntry]] | None = None
@@ -176,10 +176,14 @@ class _Site:
         return gantt_html(chart, self.labels, self.row_href, f"{self.labels('chart.gantt')}: {workstream.title}")
 
     def chart(self, chart: Any) -> dict | None:
-        """What the template needs to show a rendered chart, None when it was not given."""
-        if chart is None or chart.name not in self.svgs:
+        """What the template needs to show a chart: its SVG, drawn for the page
+        (:mod:`plancode.render.svg`, real text at a legible size); None without one."""
+        if chart is None:
             return None
-        return {"src": f"charts/{chart.name}.svg", "name": chart.name}
+        from .svg import inline
+
+        svg = inline(chart.spec)
+        return {"svg": Markup(svg), "name": chart.name, "scroll": chart.spec["kind"] == "load"} if svg else None
 
     # --- goals -------------------------------------------------------------------------------
 
@@ -669,8 +673,6 @@ def site_files(plan: Plan, config: Config, labels: Labels, charts: dict[str, str
     pages = SitePages(plan, config, labels, charts, baseline, template_cache, since_baseline, last_changes)
     files = {path: pages.render(index) for index, path in enumerate(pages.paths)}
     files.update(pages.static_files())
-    for name in sorted(charts):
-        files[f"charts/{name}.svg"] = charts[name].encode("utf-8")
     return files
 
 
