@@ -412,6 +412,22 @@ def test_workstream_page_draws_its_gantt_inline_a_title_and_a_link_per_bar(base_
     assert gantt.count('class="g-milestone"') == 1
 
 
+def test_portfolio_draws_every_workstream_by_goal_with_a_status_and_its_trend(base_repo):
+    site = site_of(base_repo, ("plans/ws.yaml", WORKSTREAM))
+    html = site["portfolio.html"]
+    gantt = re.search(r'<figure class="gantt".*?</figure>', html, re.S)[0]
+    rows = re.findall(r'<li class="g-(goal|workstream|task) g-depth-(\d)">(?:<span class="rag rag-(\w+)"[^>]*>.*?</span></span>)?<a href="([^"]+)"', gantt)
+    workstreams = [r for r in rows if r[0] == "workstream"]
+    assert workstreams == [("workstream", "1", "red", "workstream-douyin-live.html")]  # selection is overdue
+    assert rows[0][0] == "goal" and rows[0][3] == "goals.html#goal-online-up-35"
+    tasks = [r[3] for r in rows if r[0] == "task"]
+    assert len(tasks) == len(re.findall(r'<tr id="task-', site["workstream-douyin-live.html"]))  # every task
+    status = Page(html).row("status-table", "抖音直播帶貨計劃")[1]
+    overdue = [cells[8] for cells in Page(site["workstream-douyin-live.html"]).rows("task-table")].count("逾期")
+    assert status[1] == "紅" and f"逾期 {overdue}" in status[3] and "受阻 1" in status[3]
+    assert len(re.findall(r'<td class="trend">(.*?)</td>', html)[0].split('<span class="rag ')) - 1 == 6
+
+
 # --- weekly tracking ------------------------------------------------------------------------
 
 def test_week_page_groups_by_department_and_highlights_missing_reports(base_repo):

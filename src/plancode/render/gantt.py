@@ -64,7 +64,10 @@ def bar_title(row: GanttRow, labels: Labels) -> str:
 
         lines.append(f"{L('baseline.end_slip')}: {slip(row.slip, labels)}")
     if row.forecast is not None:
-        lines.append(f"{L('gantt.forecast')}: {fmt_date(row.forecast[0])} – {fmt_date(row.forecast[1])}")
+        from .baseline import slip
+
+        lines.append(f"{L('gantt.forecast')}: {fmt_date(row.forecast[0])} – {fmt_date(row.forecast[1])}"
+                     + (f" ({L('gantt.slip')} {slip(task.slip, labels)})" if task.slip else ""))
     return "\n".join(lines)
 
 
@@ -215,6 +218,10 @@ def _legend(gantt: Gantt, labels: Labels) -> str:
     if any(r.baseline for r in gantt.rows):
         items.append(f'<span class="g-key"><i class="g-key-thin" style="background:{BASELINE_COLOUR}"></i>'
                      f'{escape(L("baseline"))}</span>')
+    if any(r.forecast for r in gantt.rows):
+        items.append(f'<span class="g-key"><i class="g-key-forecast"></i>{escape(L("gantt.forecast"))}</span>')
+    if gantt.shaded:
+        items.append(f'<span class="g-key"><i class="g-key-off"></i>{escape(L("gantt.days_off"))}</span>')
     if gantt.as_of is not None:
         items.append(f'<span class="g-key"><i class="g-key-line" style="background:{AS_OF_COLOUR}"></i>'
                      f'{escape(L("as_of"))} {gantt.as_of.isoformat()}</span>')

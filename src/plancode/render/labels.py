@@ -224,6 +224,32 @@ LABELS: dict[str, tuple[str, str]] = {
     "gantt.timeline": ("Timeline: scroll sideways", "時間軸:可左右滑動"),
     "gantt.scroll": ("◀ scroll the timeline ▶", "◀ 時間軸可左右滑動 ▶"),
     "gantt.forecast": ("Forecast", "預測"),
+    "page.portfolio": ("Portfolio", "全部計劃"),
+    "portfolio.intro": ("Every workstream in one Gantt chart, grouped by goal; arrows join tasks across workstreams.",
+                        "所有執行計劃合成一張甘特圖,按目標分組;箭頭連接跨計劃的前置任務。"),
+    "portfolio.status": ("Status by workstream", "各執行計劃狀態"),
+    "portfolio.trend": ("Last weeks", "近幾周"),
+    "portfolio.why": ("Why", "原因"),
+    "portfolio.no_goal": ("No goal", "未關聯目標"),
+    "portfolio.rag_explain": ("Red: a task overdue, blocked or behind plan by more than twice schedule_lag; amber: "
+                              "a task behind plan by more than schedule_lag; green: on plan. The trend shows the "
+                              "status at the end of each of the last weeks (progress as reported by then) and at "
+                              "the as-of date.",
+                              "紅:有任務逾期、受阻或落後超過 schedule_lag 的兩倍;黃:有任務落後超過 schedule_lag;"
+                              "綠:按計劃進行。趨勢為近幾周每周末(按當時已填報的進度)及截至日期的狀態。"),
+    "portfolio.bars_only": ("The plan has more than {count} tasks: one bar per workstream here; each workstream's "
+                            "page draws its tasks.",
+                            "任務超過 {count} 項:此處每個執行計劃只畫一條;各執行計劃頁面畫出其全部任務。"),
+    "rag.short.red": ("Red", "紅"),
+    "rag.short.amber": ("Amber", "黃"),
+    "rag.short.green": ("Green", "綠"),
+    "rag.short.none": ("—", "—"),
+    "rag.reason.overdue": ("overdue", "逾期"),
+    "rag.reason.blocked": ("blocked", "受阻"),
+    "rag.reason.lagging": ("behind plan", "落後"),
+    "rag.reason.far_behind": ("far behind", "嚴重落後"),
+    "gantt.slip": ("slip", "延期"),
+    "gantt.days_off": ("Non-working days", "非工作日"),
     "chart.not_judged": ("Not judged yet: the period has not begun", "尚未評判:本期尚未開始"),
     "rag.red": ("Red: overdue, blocked or far behind", "紅:逾期、受阻或嚴重落後"),
     "rag.amber": ("Amber: behind plan", "黃:落後於計劃"),

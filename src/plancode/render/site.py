@@ -51,6 +51,7 @@ NAV = (
     ("page.dashboard", "index.html"),
     ("page.goals", "goals.html"),
     ("page.workstreams", "workstreams.html"),
+    ("page.portfolio", "portfolio.html"),
     ("page.weeks", "weeks.html"),
     ("page.reviews", "reviews.html"),
     ("page.people", "people.html"),
@@ -166,6 +167,16 @@ class _Site:
         if row.workstream is not None:
             return workstream_page(row.workstream.id)
         return self.goal_href(row.goal.id) if row.goal is not None else ""
+
+    def portfolio(self):
+        from ..views.portfolio import portfolio
+
+        return portfolio(self.plan, self.config, self.labels, self.baseline)
+
+    def portfolio_gantt(self, found) -> Markup:
+        from .gantt import gantt_html
+
+        return gantt_html(found.gantt, self.labels, self.row_href, self.labels("page.portfolio"))
 
     def gantt(self, workstream) -> Markup:
         """A workstream's Gantt, inline (:mod:`plancode.render.gantt`)."""
@@ -583,6 +594,7 @@ class _Site:
             ("index.html", "dashboard.html.j2", {"nav": "index.html"}),
             ("goals.html", "goals.html.j2", {"nav": "goals.html"}),
             ("workstreams.html", "workstreams.html.j2", {"nav": "workstreams.html"}),
+            ("portfolio.html", "portfolio.html.j2", {"nav": "portfolio.html"}),
             ("weeks.html", "weeks.html.j2", {"nav": "weeks.html"}),
             ("reviews.html", "reviews.html.j2", {"nav": "reviews.html"}),
             ("people.html", "people.html.j2", {"nav": "people.html"}),

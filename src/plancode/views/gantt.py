@@ -7,9 +7,9 @@ date range the chart spans, the as-of line, and the dependency links between row
 Nothing here is computed anew: dates, progress, status, critical chain and slip come
 from the model (and the baseline the build was given).
 
-Layers a later model adds slot in here, not in the renderer: ``Gantt.shaded`` (weekends
-and holidays, once the plan has a calendar) and ``GanttRow.forecast`` (the forecast
-dates, once the model forecasts) are empty today; the renderer already draws both.
+``Gantt.shaded`` holds the weekends and holidays when the plan has a working-day calendar
+(SPEC §5.3), and ``GanttRow.forecast`` a task's forecast dates where they differ from its
+plan (SPEC §5.4).
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ class GanttRow:
     end: dt.date | None = None  # inclusive, as written
     baseline: tuple[dt.date, dt.date] | None = None
     slip: int | None = None  # end against the baseline's, in days (+ later)
-    forecast: tuple[dt.date, dt.date] | None = None  # none yet: the model does not forecast
+    forecast: tuple[dt.date, dt.date] | None = None  # where it differs from start..end
     status: str = ""  # a heading's red/amber/green, when it has one
     status_text: str = ""  # the heading's status in words
 
@@ -63,9 +63,12 @@ def task_row(task: Task, names: Names, depth: int = 0,
              baseline: Mapping[str, tuple[dt.date, dt.date]] | None = None) -> GanttRow:
     base = (baseline or {}).get(task.full_id)
     slip = (task.end - base[1]).days if base and task.end else None
+    forecast = None  # drawn only where it differs from the plan (SPEC §5.4)
+    if task.forecast_start and task.forecast_end and (task.forecast_start, task.forecast_end) != (task.start, task.end):
+        forecast = (task.forecast_start, task.forecast_end)
     return GanttRow("task", task.name or task.id, depth, task=task, owner_name=names.person(task.owner),
                     status_label=names.labels("status." + task.status), start=task.start, end=task.end,
-                    baseline=base, slip=slip)
+                    baseline=base, slip=slip, forecast=forecast)
 
 
 def heading(kind: str, label: str, tasks: Iterable[Task], depth: int = 0, **about) -> GanttRow:
@@ -101,7 +104,25 @@ def gantt(plan: Plan, rows: list[GanttRow]) -> Gantt:
         lo, hi = lo - pad * DAY, hi + pad * DAY
     else:
         lo, hi = as_of - 7 * DAY, as_of + 8 * DAY
-    return Gantt(tuple(rows), lo, hi, as_of if lo <= as_of < hi else None, tuple(links))
+    return Gantt(tuple(rows), lo, hi, as_of if lo <= as_of < hi else None, tuple(links), days_off(plan, lo, hi))
+
+
+def days_off(plan: Plan, first: dt.date, end: dt.date) -> tuple[tuple[dt.date, dt.date], ...]:
+    """The non-working days in [first, end) as inclusive spans, when the plan has a
+    working-day calendar (SPEC §5.3); none without one: every day counts."""
+    calendar = getattr(plan, "calendar", None)
+    if calendar is None:
+        return ()
+    spans: list[tuple[dt.date, dt.date]] = []
+    day = first
+    while day < end:
+        if not calendar.is_working(day):
+            if spans and spans[-1][1] == day - DAY:
+                spans[-1] = (spans[-1][0], day)
+            else:
+                spans.append((day, day))
+        day += DAY
+    return tuple(spans)
 
 
 def workstream_gantt(plan: Plan, workstream_id: str, labels: Callable[[str], str],
