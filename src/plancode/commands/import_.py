@@ -110,6 +110,7 @@ def command(state: State, file: Path, kind: str, sheet: str | None, ident: str |
 
     Every cell that cannot be read is reported as FILE:SHEET!CELL and nothing is written
     (exit 1). Without --output the YAML is printed."""
+    from .. import sheet_import
     from .. import spreadsheet as sp
     from ..loader import display_path
     from ..reporters import printable
@@ -141,7 +142,7 @@ def command(state: State, file: Path, kind: str, sheet: str | None, ident: str |
         ident = ident or next((n for n in names if sp.ID.match(n) and not _DEFAULT_SHEET.match(n)), None)
         if ident is None or not sp.ID.match(ident):
             _fail(messages("import-need-id"))
-        result = sp.import_workstream(table, plan, ident, year or _year(plan), title, goal, owner)
+        result = sheet_import.import_workstream(table, plan, ident, year or _year(plan), title, goal, owner)
         existing = plan.workstreams.get(ident)
         if existing is not None:
             click.echo(printable("plancode: " + messages("import-exists-in-plans", what=messages.noun("workstream"),
@@ -151,14 +152,14 @@ def command(state: State, file: Path, kind: str, sheet: str | None, ident: str |
         if period is None or not _PERIOD.match(period):
             _fail(messages("import-need-period"))
         value: Any = int(period) if period.isdigit() else period
-        result = sp.import_review(table, plan, value, title, owner)
+        result = sheet_import.import_review(table, plan, value, title, owner)
     else:
         week = week or next((m[1] for m in (_WEEK.search(n) for n in names) if m), None)
         from .new import parse_week
 
         if week is None or parse_week(week) is None:
             _fail(messages("import-need-week"))
-        result = sp.import_reports(table, plan, week, department)
+        result = sheet_import.import_reports(table, plan, week, department)
         if department is not None:
             result.documents = [d for d in result.documents if d[1]["department"] == department]
 
