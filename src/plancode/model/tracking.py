@@ -84,23 +84,27 @@ def tasks_due(plan: Plan, weeks: Iterable[str], history: History | None = None
     due: dict[str, dict[str, list[Task]]] = {}
     if not wanted:
         return due
-    mondays = {week: figures.week_range(week)[0] for week in wanted}
-    first, last = min(mondays.values()), max(mondays.values())
+    by_monday = {figures.week_range(week)[0]: week for week in wanted}
+    first, last = min(by_monday), max(by_monday)
+    week_step = figures.DAY * 7
     for task in plan.tasks.values():
         if not (task.department and task.status != "cancelled" and task.start and task.end
                 and not task.archived):
             continue
+        reported = history.get(task.full_id)
+        if not task.repeat and not reported and (task.written_progress or 0) >= 100:
+            continue  # finished before any week, by its own `progress:`
         monday = max(task.start - dt.timedelta(days=task.start.weekday()), first)
         stop = min(task.end, last)
         while monday <= stop:
-            week = figures.week_of(monday)
+            week = by_monday.get(monday)
             # a recurring task is owed every week it runs, however many were done before
             # (monthly: the week of a month's end) (SPEC §5.2)
-            if week in wanted and (
+            if week is not None and (
                     runs_in(task.repeat, task.end, monday, monday + 6 * figures.DAY) if task.repeat
-                    else not finished_before(task, history.get(task.full_id, ()), monday)):
+                    else not (reported and finished_before(task, reported, monday))):
                 due.setdefault(week, {}).setdefault(task.department, []).append(task)
-            monday += figures.DAY * 7
+            monday += week_step
     return due
 
 

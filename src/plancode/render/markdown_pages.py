@@ -32,7 +32,7 @@ class PageContexts:
         self.plan, self.config, self.L, self.charts = plan, config, labels, charts
         self.layout = layout  # the build's chart layout, when it has one: its Gantt parts' names
         self.names = views.Names(plan, labels)
-        self._weeks: list[views.Week] | None = None
+        self._weeks: dict[str, views.Week] | None = None
         self.sep = labels("md.list_sep")
         self.weeks = sorted({report.week for report in plan.reports})
         reviews = sorted(plan.reviews, key=lambda r: (r.start, r.end, r.label))
@@ -51,8 +51,8 @@ class PageContexts:
     def week_views(self) -> dict[str, views.Week]:
         """The weeks × departments view (the site's), by week, made once per build."""
         if self._weeks is None:
-            self._weeks = views.weeks(self.plan, self.config)
-        return {week.week: week for week in self._weeks}
+            self._weeks = {week.week: week for week in views.weeks(self.plan, self.config)}
+        return self._weeks
 
     # --- small formats ---------------------------------------------------------------
 
@@ -229,9 +229,7 @@ class PageContexts:
         return Table([L("status"), L("md.count")], rows, "lr")
 
     def lagging(self, task: Task) -> bool:
-        """Behind plan by more than the threshold, and not already reported as overdue."""
-        return (task.status in ("in_progress", "not_started") and task.lag is not None
-                and task.lag > self.config.thresholds.schedule_lag)
+        return views.lagging(task, self.config)
 
     def alert_tables(self) -> tuple[Table, Table | None]:
         """The dashboard's alerts and its good news (:func:`plancode.views.alerts`)."""
@@ -476,7 +474,7 @@ class PageContexts:
     # --- weeks/<week>.md ------------------------------------------------------------------
 
     def week(self, week: str) -> dict[str, Any]:
-        plan, L = self.plan, self.L
+        plan = self.plan
         reports = [r for r in plan.reports if r.week == week]
         start, end = reports[0].start, reports[0].end
         sections = [self.report_section(r) for r in reports]

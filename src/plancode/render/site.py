@@ -36,9 +36,8 @@ from markupsafe import Markup, escape
 
 from .. import __version__, views
 from ..config import Config
-from ..model import Goal, Person, Plan, Report, ReportEntry, Task
+from ..model import Goal, Person, Plan, Task
 from ..model import figures
-from ..model.tracking import latest_entries
 from . import labels as fmt
 from .baseline import STATES, BaselineChanges, slip
 from .labels import Labels
@@ -132,7 +131,6 @@ class _Site:
             layout = chart_layout(plan, config, labels, baseline)
         self.layout = layout
         self.baseline = baseline
-        self._latest: dict[str, tuple[Report, ReportEntry]] | None = None
         self._task_links: dict[str, Markup] = {}
         self._people_links: dict[str | None, Markup] = {}
         self.names = views.Names(plan, labels)
@@ -528,19 +526,8 @@ class _Site:
     def last_end(tasks: Iterable[Task]) -> dt.date | None:
         return max((t.end for t in tasks if t.end), default=None)
 
-    def lagging_tasks(self) -> list[Task]:
-        """Tasks behind plan at as_of (lag > 0) or overdue, most behind first: the
-        市場任務進度跟蹤表 view, from the model's figures."""
-        found = [t for t in self.plan.tasks.values()
-                 if t.status not in ("done", "cancelled")
-                 and (t.status == "overdue" or (t.lag is not None and t.lag > 0))]
-        return sorted(found, key=lambda t: (-(t.lag or 0), t.full_id))
-
-    def latest_entry(self, full_id: str) -> tuple[Report, ReportEntry] | None:
-        """The task's entry in the latest counted report that mentions it."""
-        if self._latest is None:  # one pass over the reports, not one per task asked about
-            self._latest = latest_entries(self.plan)
-        return self._latest.get(full_id)
+    def behind_plan(self) -> list[views.BehindRow]:
+        return views.behind_plan(self.plan, self.config)
 
     @staticmethod
     def results(results: dict[str, Any]) -> str:

@@ -40,11 +40,11 @@ from .people import PersonRow, people_rows
 from .reviews import change as review_change
 from .reviews import comparison
 from .reviews import owners as review_owners
-from .weeks import DepartmentWeek, EntryRow, Week, entry_row, weeks
+from .weeks import BehindRow, DepartmentWeek, EntryRow, Week, behind_plan, entry_row, lagging, weeks
 
 __all__ = [
-    "KINDS", "STATUSES", "Alert", "Alerts", "BudgetView", "DepartmentWeek", "EntryRow", "ModuleRow",
-    "Names", "PersonRow", "TreeRow", "Week", "alerts", "alignment", "budgets", "comparison", "date",
-    "entry_row", "goal_tags", "goal_tree", "goals_in_order", "headline_goals", "number", "people_rows",
+    "KINDS", "STATUSES", "Alert", "Alerts", "BehindRow", "BudgetView", "DepartmentWeek", "EntryRow", "ModuleRow",
+    "Names", "PersonRow", "TreeRow", "Week", "alerts", "alignment", "behind_plan", "budgets", "comparison", "date",
+    "entry_row", "goal_tags", "goal_tree", "goals_in_order", "headline_goals", "lagging", "number", "people_rows",
     "percent", "points", "review_change", "review_owners", "status_counts", "themes", "weeks",
 ]

@@ -20,7 +20,7 @@ from ..model.entities import Budget
 from .formats import date, number, percent
 from .goals import goals_in_order
 from .names import Names
-from .weeks import Week
+from .weeks import Week, lagging
 
 STATUSES = ("not_started", "in_progress", "done", "overdue", "blocked", "cancelled")
 
@@ -70,7 +70,6 @@ class Alerts:
 def alerts(plan: Plan, config: Config, labels: Callable[[str], str], weeks: list[Week]) -> Alerts:
     """The alerts and the good news at as_of; ``weeks`` from :func:`.weeks.weeks`."""
     L, names = labels, Names(plan, labels)
-    lag_limit = config.thresholds.schedule_lag
     found: list[Alert] = []
 
     def add(kind: str, severity: str, subject: str, detail: str, owner: str | None = None, **about) -> None:
@@ -102,7 +101,7 @@ def alerts(plan: Plan, config: Config, labels: Callable[[str], str], weeks: list
             add("blocked", "warning", task.name,
                 f"{L('end')} {date(task.end)} · {L('progress')} {percent(task.progress)}", task.owner, task=task)
     for task in tasks:
-        if task.status in ("in_progress", "not_started") and task.lag is not None and task.lag > lag_limit:
+        if lagging(task, config):
             add("lagging", "warning", task.name,
                 f"{L('planned')} {percent(task.planned_progress)} · {L('actual')} "
                 f"{percent(task.progress)} · {L('lag')} {points(task.lag)}", task.owner, task=task)

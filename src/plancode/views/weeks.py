@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from ..config import Config
 from ..model import Plan, Report, ReportEntry, Task
 from ..model import figures
-from ..model.tracking import entry_progress, tasks_due
+from ..model.tracking import entry_progress, latest_entries, tasks_due
 
 
 @dataclass(frozen=True)
@@ -112,3 +112,32 @@ def entry_row(plan: Plan, entry: ReportEntry, week_end: dt.date, lag_limit: floa
         if reported is not None:
             lag = planned - reported
     return EntryRow(entry, task, reported, planned, lag, lag is not None and lag > lag_limit)
+
+
+@dataclass(frozen=True)
+class BehindRow:
+    """A task behind plan at as_of (the 市場任務進度跟蹤表 view), with its latest report."""
+
+    task: Task
+    latest: tuple[Report, ReportEntry] | None  # its entry in the latest counted report
+    #: overdue, or behind plan by more than schedule_lag: an adjustment is due (PC605)
+    needs_adjustment: bool
+
+
+def behind_plan(plan: Plan, config: Config) -> list[BehindRow]:
+    """Tasks behind plan at as_of (lag > 0) or overdue, neither done nor cancelled, most
+    behind first."""
+    latest = latest_entries(plan)
+    threshold = config.thresholds.schedule_lag
+    found = [t for t in plan.tasks.values()
+             if t.status not in ("done", "cancelled")
+             and (t.status == "overdue" or (t.lag is not None and t.lag > 0))]
+    return [BehindRow(t, latest.get(t.full_id), t.status == "overdue" or (t.lag or 0) > threshold)
+            for t in sorted(found, key=lambda t: (-(t.lag or 0), t.full_id))]
+
+
+def lagging(task: Task, config: Config) -> bool:
+    """Behind plan by more than ``schedule_lag`` and neither overdue nor blocked (those are
+    their own alerts): the dashboard's 'behind plan'."""
+    return (task.status in ("in_progress", "not_started") and task.lag is not None
+            and task.lag > config.thresholds.schedule_lag)
