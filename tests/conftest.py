@@ -10,6 +10,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import shutil
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -117,6 +120,50 @@ def base_repo(repo: PlanRepo) -> PlanRepo:
     repo.write("plans/team.yaml", TEAM)
     repo.write("plans/strategy.yaml", STRATEGY)
     return repo
+
+
+@pytest.fixture(scope="session")
+def installed_wheel(tmp_path_factory) -> Path:
+    """plancode built as a wheel and installed (without its dependencies) into a folder of
+    its own, once per test process: put the folder on PYTHONPATH to run the wheel alone.
+
+    The wheel is built from a copy of the source, never in this checkout: setuptools
+    writes ``build/`` and ``*.egg-info`` beside the sources, and tests run in parallel."""
+    base = tmp_path_factory.mktemp("wheel")
+    source, wheels, target = base / "source", base / "wheels", base / "site"
+    ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "*.pyc")
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO / name, source / name)
+    for folder in ("src", "schema"):
+        shutil.copytree(REPO / folder, source / folder, ignore=ignore)
+    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
+    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(source)],
+                   check=True, capture_output=True)
+    wheel = next(wheels.glob("plancode-*.whl"))
+    subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True)
+    return target
+
+
+#: the tests that take longest (tens of seconds each), started first so that the parallel
+#: workers (pytest-xdist, see pyproject.toml) do not end on one of them while the other idles
+SLOW_FIRST = (
+    "tests/test_workflows.py::test_pre_commit_try_repo_installs_the_hook_and_guards_a_plan_repository",
+    "tests/test_scaling.py::",
+    "tests/test_fuzz_render.py::",
+    "tests/test_faults.py::test_a_build_killed_with_sigkill",
+    "tests/render/test_browser.py::",
+    "tests/test_faults.py::test_two_builds_at_once",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item) -> int:
+        return next((i for i, prefix in enumerate(SLOW_FIRST) if item.nodeid.startswith(prefix)),
+                    len(SLOW_FIRST))
+
+    items.sort(key=rank)  # stable: the order within each group stays the collection order
 
 
 @pytest.fixture(autouse=True)

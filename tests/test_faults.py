@@ -23,8 +23,10 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="signals, rlimits and
 STAGING = ".site.plancode-new-"
 
 
-def big_plans(root: Path, workstreams: int = 40, title: str = "工作流") -> None:
-    """A plan repository whose build takes a few seconds: 40 workstreams of 12 tasks."""
+def big_plans(root: Path, workstreams: int = 16, title: str = "工作流") -> None:
+    """A plan repository whose build takes a few seconds: 16 workstreams of 12 tasks (40
+    made the SIGKILL test 40 s of the suite; 16 still leave the build writing for long
+    enough to be killed midway)."""
     repo = PlanRepo(root)
     repo.write("plancode.yaml", "as_of: 2024-06-15\nlocale: en\n")
     repo.write("plans/team.yaml", TEAM)

@@ -38,6 +38,8 @@ SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
 # control characters, markup and YAML specials.
 SPICE = list("市場部銷售目標任務負責人 ：、，\u202e\u200f\u2066\u2028🎯👍🏽\t\n\x1b\x07\x9b<>&\"'`$|#*[](){}!%@:-=\\")
 nasty = st.text(alphabet=st.one_of(st.characters(codec="utf-8"), st.sampled_from(SPICE)), min_size=1, max_size=24)
+# a reason or an adjustment of only blanks (" ", "\t", "\u2028") is no reason: PC604 says so
+written = nasty.filter(str.strip)
 ident = st.from_regex(r"\A[a-z][a-z0-9._-]{0,10}\Z")
 
 AS_OF = dt.date(2024, 6, 15)
@@ -116,8 +118,8 @@ def valid_repository(draw) -> dict[str, dict]:
             entry = {"task": full_id, "planned": draw(nasty), "done": done, "progress": draw(st.integers(0, 100)),
                      "results": {draw(nasty): draw(st.integers(0, 10**6))}}
             if done != "yes":
-                entry["reason"] = draw(nasty)
-                entry["adjustment"] = draw(nasty)
+                entry["reason"] = draw(written)
+                entry["adjustment"] = draw(written)
             entries.append(entry)
         files[f"plans/reports/2024-W{week:02d}-{department}.yaml"] = {
             "kind": "report", "week": f"2024-W{week:02d}", "department": department, "entries": entries,

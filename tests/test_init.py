@@ -169,21 +169,14 @@ def test_the_next_weekly_report_of_the_example_carries_over_last_weeks_partial_i
     assert "# 延續:2024-W23 部分完成\n  - task: douyin-live/selection" in result.output
 
 
-def test_the_installed_wheel_carries_the_starter_files(tmp_path):
+def test_the_installed_wheel_carries_the_starter_files(tmp_path, installed_wheel):
     """`plancode init` from the wheel alone (not this checkout): the starter files and the
     schemas are package data."""
     import subprocess
     import sys
 
-    repo = Path(__file__).resolve().parent.parent
-    wheels, target, elsewhere = tmp_path / "wheels", tmp_path / "site", tmp_path / "elsewhere"
+    target, elsewhere = installed_wheel, tmp_path / "elsewhere"
     elsewhere.mkdir()
-    pip = [sys.executable, "-m", "pip", "--disable-pip-version-check", "-q"]
-    subprocess.run([*pip, "wheel", "--no-deps", "--no-build-isolation", "-w", str(wheels), str(repo)],
-                   check=True, capture_output=True)
-    wheel = next(wheels.glob("plancode-*.whl"))
-    subprocess.run([*pip, "install", "--no-deps", "--target", str(target), str(wheel)],
-                   check=True, capture_output=True)
     env = {**os.environ, "PYTHONPATH": str(target)}
     plancode = [sys.executable, "-m", "plancode", "--locale", "en", "--as-of", "2024-06-15"]
     made = subprocess.run([*plancode, "init", "plans-repo"], cwd=elsewhere, env=env, capture_output=True, text=True)
