@@ -15,7 +15,6 @@ import functools
 import hashlib
 import json
 import os
-import tempfile
 from dataclasses import asdict
 from pathlib import Path
 from typing import Iterable
@@ -126,6 +125,8 @@ def store(key: str, files: int, problems: list[Problem]) -> None:
     records = [{**asdict(p), "severity": p.severity.name} for p in problems]
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        import tempfile  # not at the top: it imports shutil, lzma and bz2 (a replayed check writes nothing)
+
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             json.dump({"files": files, "problems": records}, out, ensure_ascii=False)

@@ -107,6 +107,8 @@ def main(ctx: click.Context, config_file: Path | None, as_of: dt.date | None, lo
 
 
 def _selector(select: str | None, ignore: str | None):
+    if not select and not ignore:  # the rule catalogue is imported only to expand codes
+        return lambda code: True
     from .rules import expand_codes
 
     chosen = unknown = None

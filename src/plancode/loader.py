@@ -19,7 +19,6 @@ import marshal
 import os
 import re
 import sys
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -459,6 +458,8 @@ def _store_document(cache: Path, key: str, value: Any) -> None:
     folder = cache / key[:2]
     try:
         folder.mkdir(parents=True, exist_ok=True)
+        import tempfile  # not at the top: it imports shutil, lzma and bz2 (a replayed check writes nothing)
+
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(handle, "wb") as out:
             marshal.dump(value, out)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 
-from . import rules as rule_registry
 from .i18n import Messages
 from .problems import Problem, Severity
 
@@ -80,6 +79,8 @@ def text(report: Report) -> str:
 
 def as_json(report: Report) -> str:
     """A stable shape, documented in docs/check.md."""
+    from . import rules as rule_registry  # here: a text report needs no rule catalogue
+
     findings = [
         {
             "path": p.path, "line": p.line, "column": p.column, "code": p.code,
@@ -144,6 +145,7 @@ def sarif(report: Report) -> str:
     """SARIF 2.1.0 for code-scanning tools: the whole rule catalogue with its help text,
     and one result per finding (columns count Unicode characters, as PyYAML's do)."""
     from . import __version__
+    from . import rules as rule_registry
 
     codes = sorted(rule_registry.REGISTRY)
     index = {code: i for i, code in enumerate(codes)}

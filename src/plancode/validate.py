@@ -15,14 +15,15 @@ import json
 import re
 from functools import lru_cache
 from importlib import resources
-from typing import Any, Iterator
-
-from jsonschema import Draft202012Validator, FormatChecker
-from jsonschema.exceptions import ValidationError, best_match
+from typing import TYPE_CHECKING, Any, Iterator
 
 from .i18n import Messages
 from .loader import Document
 from .problems import Finding, Pointer
+
+if TYPE_CHECKING:  # jsonschema (65 ms to import) explains only the files jsonschema-rs rejects
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 KINDS = ("team", "strategy", "workstream", "report", "review")
 SCHEMA_NAMES = (*KINDS, "config", "defs")
@@ -121,6 +122,8 @@ def _whole(pattern: Any) -> Any:
 
 @lru_cache(maxsize=None)
 def _validators() -> dict[str, Draft202012Validator]:
+    from jsonschema import Draft202012Validator, FormatChecker
+
     schemas = _schemas()
     checker = FormatChecker(formats=())
     checker.checks("date")(_check_date)
@@ -159,35 +162,41 @@ def validate_config(doc: Document, messages: Messages) -> list[Finding]:
 
 
 @lru_cache(maxsize=None)
-def _fast_validators() -> dict[str, Any] | None:
-    """jsonschema-rs validators of the same schemas, or None where its wheel is missing.
+def _fast_validator(name: str) -> Any:
+    """The jsonschema-rs validator of one schema, or None where its wheel is missing.
 
     They only answer "valid or not" — 30× faster than jsonschema on a 10,000-task
     repository (0.05 s against 1.6 s) — so a clean file costs almost nothing; a file they
     reject is validated again by jsonschema, whose errors carry what the translation
     below needs. Rust's ``$`` already means the end of the text, so the schemas are used
-    as they are.
+    as they are. Each is compiled when first needed: a check that replays its cached
+    result validates the config alone.
     """
+    registry = _fast_registry()
+    if registry is None:
+        return None
+    import jsonschema_rs
+
+    formats = {"date": _check_date, "iso-week": _check_week}
+    return jsonschema_rs.validator_for(_schemas()[name], registry=registry, validate_formats=True,
+                                       formats=formats)
+
+
+@lru_cache(maxsize=None)
+def _fast_registry() -> Any:
     try:
         import jsonschema_rs
     except ImportError:  # pragma: no cover - a platform without the wheel
         return None
-    schemas = _schemas()
-    registry = jsonschema_rs.Registry([(schema["$id"], schema) for schema in schemas.values()])
-    formats = {"date": _check_date, "iso-week": _check_week}
-    return {
-        name: jsonschema_rs.validator_for(schemas[name], registry=registry, validate_formats=True,
-                                          formats=formats)
-        for name in (*KINDS, "config")
-    }
+    return jsonschema_rs.Registry([(schema["$id"], schema) for schema in _schemas().values()])
 
 
 def _surely_valid(data: Any, name: str) -> bool:
-    fast = _fast_validators()
+    fast = _fast_validator(name)
     if fast is None:
         return False
     try:
-        return fast[name].is_valid(data)
+        return fast.is_valid(data)
     except (ValueError, TypeError, OverflowError):  # e.g. an integer beyond 64 bits
         return False
 
@@ -297,6 +306,8 @@ def _translate(error: ValidationError, doc: Document, kind: str, messages: Messa
         if "period" in name or name == "timing":
             yield finding(messages("schema-period", field=name, value=_shown(value)))
             return
+        from jsonschema.exceptions import best_match
+
         # the branch of the value's own type says what is wrong (`after:` takes a task id
         # or a `{task, lag}` mapping: a bad id is a bad id, not "not a mapping")
         wrong_type = {e.schema_path[0] for e in error.context if e.validator == "type" and not e.path}

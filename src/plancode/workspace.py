@@ -15,16 +15,18 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
-from . import rules as rule_registry
 from .config import Config, config_from_data, find_config
-from .model.calendar import known_country
 from .i18n import Messages
 from .loader import Document, display_path, load_file
-from .model import Plan, build_plan
 from .problems import Finding, Problem, Severity
-from .validate import validate_config, validate_document
+
+if TYPE_CHECKING:
+    from .model import Plan
+
+# The rules, the model and validation are imported where the pipeline runs, not here: a
+# check whose result is cached (plancode.check_cache) needs only the config and the files.
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 _SUPPRESS = re.compile(r"#\s*plancode:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
@@ -58,6 +60,8 @@ def load_config(
         config = Config(root=cwd)
     else:
         path = path.resolve()
+        from .validate import validate_config
+
         messages = Messages(locale or "en")
         doc, problems = load_file(path, display_path(path, cwd), messages)
         if doc is not None:
@@ -66,14 +70,18 @@ def load_config(
             raise UsageError(f"{display_path(path, cwd)}: cannot use this config", problems)
         data = doc.data or {}
         config = config_from_data(data, path.parent, path)
-        unknown = [c for c in list(config.rules) + [c for cs in config.ignore.values() for c in cs]
-                   if c not in rule_registry.REGISTRY]
+        named = list(config.rules) + [c for cs in config.ignore.values() for c in cs]
+        if named:
+            from . import rules as rule_registry
+        unknown = [c for c in named if c not in rule_registry.REGISTRY]
         if unknown:
             line_of = _first_line_mentioning(doc.text, unknown[0])
             raise UsageError(
                 f"{display_path(path, cwd)}:{line_of}:1: unknown rule code {unknown[0]}; "
                 f"`plancode rules` lists the codes")
         country = config.calendar.holidays if config.calendar else None
+        if country:
+            from .model.calendar import known_country  # the model's package: imported only here
         if country and not known_country(country):
             line_of = _first_line_mentioning(doc.text, country)
             raise UsageError(
@@ -171,6 +179,8 @@ def validate_loaded(
     """Sort what the loader read (from files, or from git objects in plancode.history)
     into schema-valid ``documents`` and ``invalid`` ones, collecting their findings and
     read problems: the one path from bytes to what build_plan models."""
+    from .validate import validate_document
+
     for doc, read_problems in loaded:
         problems.extend(read_problems)
         if doc is None:
@@ -219,9 +229,13 @@ def _load_workspace(
     lint: bool,
     cache: bool,
 ) -> Workspace:
+    from . import rules as rule_registry
+    from .check_cache import cache_dir  # check_cache imports this module
+    from .model import build_plan
+    from .validate import validate_document
+
     cwd = cwd or Path.cwd()
     messages = Messages(config.locale)
-    from .check_cache import cache_dir  # check_cache imports this module
 
     parsed = cache_dir() / "parsed" if cache else None
     if not paths:
