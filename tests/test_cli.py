@@ -145,9 +145,12 @@ def test_github_format_annotates_the_line(base_repo):
 
 def test_locale_switches_messages(base_repo):
     base_repo.write("plans/ws.yaml", BAD_TASK)
-    result = base_repo.run("--locale", "zh-CN", "check")
+    result = base_repo.run("--locale", "zh-TW", "check")
     assert "沒有 `onwer` 這個欄位" in result.output
-    assert "已檢查 3 個文件" in result.output
+    result = base_repo.run("check", "--locale", "zh-CN")
+    assert "没有 `onwer` 这个字段" in result.output  # Simplified, and the mainland word for "field"
+    assert "(直播賬號搭建)" in result.output  # the user's own text as written
+    assert "已检查 3 个文件:1 个错误" in result.output
 
 
 def test_control_characters_in_names_do_not_reach_the_terminal(base_repo):

@@ -118,7 +118,7 @@ def test_the_same_plans_have_no_changes(pair):
     _, _, diff = pair(BASE)
     assert diff.changes == ()
     assert Phrases("en").summary(diff) == "no changes"
-    assert Phrases("zh-CN").summary(diff) == "沒有變動"
+    assert Phrases("zh-TW").summary(diff) == "沒有變動"
 
 
 def test_a_later_end_is_a_slip_in_days_and_risky(pair):
@@ -128,7 +128,7 @@ def test_a_later_end_is_a_slip_in_days_and_risky(pair):
     assert (end.id, end.old, end.new, end.delta, end.note, end.risky) == (
         "douyin-live/first-live", dt.date(2024, 6, 25), dt.date(2024, 7, 7), 12, "slipped", True)
     assert Phrases("en").describe(end) == "end 2024-06-25 → 2024-07-07 (+12 days)"
-    assert Phrases("zh-CN").describe(end) == "結束時間 2024-06-25 → 2024-07-07(+12 天)"
+    assert Phrases("zh-TW").describe(end) == "結束時間 2024-06-25 → 2024-07-07(+12 天)"
     assert Phrases("en").summary(diff).startswith("1 task slipped (max +12 days: 首場直播執行)")
 
 
@@ -147,7 +147,7 @@ def test_owner_changes_name_the_people(pair):
     assert (owner.field, owner.old, owner.new, owner.old_name, owner.new_name, owner.risky) == (
         "owner", "li.wei", "chen.jie", "李偉", "陳杰", True)
     assert Phrases("en").summary(diff) == "首場直播執行 now owned by 陳杰"
-    assert Phrases("zh-CN").summary(diff) == "首場直播執行 改由 陳杰 負責"
+    assert Phrases("zh-TW").summary(diff) == "首場直播執行 改由 陳杰 負責"
     assert Phrases("en").describe(owner) == "now owned by 陳杰 (was 李偉)"
 
 
@@ -172,7 +172,7 @@ def test_for_a_lower_is_better_kpi_a_higher_target_is_lowered(pair):
     target = next(c for c in diff.changes if c.field == "target")
     assert (target.entity, target.id, target.note) == ("review", "2024-Q2/新客獲客成本(CAC)", "lowered")
     assert Phrases("en").describe(target) == "target 50 元/人 → 55 元/人 (lowered)"
-    assert Phrases("zh-CN").describe(target) == "目標值 50 元/人 → 55 元/人(下調)"
+    assert Phrases("zh-TW").describe(target) == "目標值 50 元/人 → 55 元/人(下調)"
     assert "1 target lowered" in Phrases("en").summary(diff)
 
 
@@ -180,7 +180,7 @@ def test_review_rows_report_achievement_per_kpi(pair):
     _, _, diff = pair(edited(review=("    actual: 45", "    actual: 48")))
     achievement = next(c for c in diff.changes if c.field == "achievement")
     assert (achievement.old, achievement.new, achievement.delta) == (111, 104, -7)
-    assert Phrases("en").describe(achievement) == "achievement 111 % → 104 % (-7 points)"
+    assert Phrases("en").describe(achievement) == "achievement 111% → 104% (-7 points)"
 
 
 def test_budget_deltas_add_up_in_the_summary(pair):
@@ -192,7 +192,7 @@ def test_budget_deltas_add_up_in_the_summary(pair):
     assert [(c.field, c.delta) for c in diff.changes if c.entity == "task"] == [("budget", 8000), ("added", 32000)]
     assert diff.summary.budget_delta == 40000
     assert Phrases("en").summary(diff) == "budget +¥40,000, 1 task added"
-    assert Phrases("zh-CN").summary(diff) == "預算 +¥40,000,新增 1 項任務"
+    assert Phrases("zh-TW").summary(diff) == "預算 +¥40,000,新增 1 項任務"
 
 
 def test_removed_tasks_are_risky_and_count_against_the_budget(pair):
@@ -284,7 +284,7 @@ def test_text_puts_the_summary_and_risky_changes_first(pair):
 
 def test_markdown_is_one_comment_with_marker_summary_risky_and_details(pair):
     a, b, diff = pair(edited(live=("    name: 首場直播執行\n    owner: li.wei", "    name: 首場直播執行\n    owner: chen.jie")))
-    text = to_markdown(diff, a, b, "zh-CN", site_url="https://plans.example.com/")
+    text = to_markdown(diff, a, b, "zh-TW", site_url="https://plans.example.com/")
     assert text.startswith(MARKER + "\n### 計劃變動 `a` → `b`\n\n**首場直播執行 改由 陳杰 負責**\n")
     assert "#### ⚠️ 需要關注" in text
     assert "| 任務 | 首場直播執行 `douyin-live/first-live` | 改由 陳杰 負責(原為 李偉) |" in text

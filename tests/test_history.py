@@ -113,9 +113,9 @@ def test_two_tags_diff_by_id_across_a_moved_file(quarters):
 
 
 def test_the_three_formats_in_chinese(quarters):
-    text = quarters.run("--locale", "zh-CN", "diff", "2024-Q2", "2024-Q3").output
+    text = quarters.run("--locale", "zh-TW", "diff", "2024-Q2", "2024-Q3").output
     assert "摘要: 1 項任務延期(最多 +12 天:首場直播執行),1 個目標值下調,直播腳本策劃 改由 陳杰 負責,其他變動 2 處" in text
-    markdown = quarters.run("--locale", "zh-CN", "diff", "2024-Q2", "2024-Q3", "--format", "markdown").output
+    markdown = quarters.run("--locale", "zh-TW", "diff", "2024-Q2", "2024-Q3", "--format", "markdown").output
     assert markdown.startswith("<!-- plancode-diff -->\n")
     assert "| 目標 | 線上渠道銷售額提升35% `online-up-35` | 目標值 540 萬元 → 500 萬元(下調) |" in markdown
     data = json.loads(quarters.run("diff", "2024-Q2", "2024-Q3", "--format", "json").output)

@@ -54,17 +54,42 @@ def test_init_writes_a_plan_repository_and_says_what_it_created(tmp_path):
     assert f'git config diff.plancode.textconv "{TEXTCONV}"' in result.output
 
 
-def test_the_example_is_chinese_and_has_every_kind_and_check_finds_it_clean(tmp_path):
-    init(tmp_path)
+@pytest.mark.parametrize("locale, title", [("zh-TW", "抖音直播帶貨計劃"), ("zh-CN", "抖音直播带货计划"),
+                                           ("en", "Douyin live-stream sales")])
+def test_the_example_is_in_the_locale_and_has_every_kind_and_check_finds_it_clean(tmp_path, locale, title):
+    run(tmp_path, "--locale", locale, "--as-of", "2024-06-15", "init", "team-plans")
     target = tmp_path / "team-plans"
     kinds = sorted(re.search(r"^kind: (\w+)", p.read_text("utf-8"), re.M)[1]
                    for p in (target / "plans").rglob("*.yaml"))
     assert kinds == ["report", "review", "strategy", "team", "workstream"]
-    assert "抖音直播帶貨計劃" in (target / "plans/2024/workstreams/douyin-live.yaml").read_text("utf-8")
-    assert "locale: zh-CN" in (target / "plancode.yaml").read_text("utf-8")
+    assert title in (target / "plans/2024/workstreams/douyin-live.yaml").read_text("utf-8")
+    assert f"locale: {locale} " in (target / "plancode.yaml").read_text("utf-8")
     checked = run(target, "--locale", "en", "--as-of", "2024-06-15", "check")
     assert checked.exit_code == 0, checked.output
     assert checked.output == "5 files checked, no problems\n"
+
+
+def test_the_simplified_example_has_no_traditional_character_and_its_site_neither(tmp_path):
+    """zh-CN: the starter plans, check's output and every page and report of the built
+    site read the same after OpenCC's own t2s: no Traditional character is left."""
+    import opencc
+
+    t2s = opencc.OpenCC("t2s").convert
+    run(tmp_path, "--locale", "zh-CN", "--as-of", "2024-06-15", "init", "team-plans")
+    target = tmp_path / "team-plans"
+    texts = {str(p): p.read_text("utf-8") for p in (target / "plans").rglob("*.yaml")}
+    checked = run(target, "--as-of", "2024-06-20", "check")
+    assert "已检查 5 个文件" in checked.output, checked.output
+    texts["check"] = checked.output
+    built = run(target, "--as-of", "2024-06-20", "build", "--out", "site", "--markdown", "reports")
+    assert built.exit_code == 0, built.output
+    texts["build"] = built.output
+    pages = [*(target / "site").rglob("*.html"), *(target / "reports").rglob("*.md")]
+    assert len(pages) > 5
+    texts.update({str(p): p.read_text("utf-8") for p in pages})
+    assert "总览" in texts[str(target / "site/index.html")]
+    left = {name: sorted({c for c, s in zip(text, t2s(text)) if c != s}) for name, text in texts.items()}
+    assert {name: chars for name, chars in left.items() if chars} == {}
 
 
 @pytest.mark.parametrize("day", ["2024-01-02", "2024-02-29", "2024-06-15", "2024-09-30", "2024-12-02",
@@ -123,7 +148,8 @@ def test_init_in_the_current_folder_and_in_chinese(tmp_path):
     result = run(tmp_path, "--locale", "zh-CN", "--as-of", "2024-06-15", "init")
     assert result.exit_code == 0
     assert "已建立  plancode.yaml" in result.output
-    assert "已在 . 建立 18 個文件,略過 0 個" in result.output
+    assert "已在 . 建立 18 个文件,略过 0 个" in result.output
+    assert "抖音直播带货计划" in (tmp_path / "plans/2024/workstreams/douyin-live.yaml").read_text("utf-8")
 
 
 def test_the_schemas_are_plancodes_and_every_modeline_and_editor_mapping_resolves(tmp_path):
@@ -161,7 +187,7 @@ def test_gitattributes_routes_plan_files_through_the_textconv(tmp_path):
 
 
 def test_the_next_weekly_report_of_the_example_carries_over_last_weeks_partial_item(tmp_path):
-    init(tmp_path)
+    run(tmp_path, "--locale", "zh-TW", "--as-of", "2024-06-15", "init", "team-plans")
     target = tmp_path / "team-plans"
     result = run(target, "--as-of", "2024-06-15", "new", "report", "--department", "marketing", "--stdout")
     assert result.exit_code == 0, result.output

@@ -187,7 +187,7 @@ def test_unknown_department_and_bad_week_are_usage_errors(base_repo):
 
 def test_chinese_messages(base_repo):
     repo = repo_with_plans(base_repo)
-    result = repo.run("--locale", "zh-CN", "--as-of", "2024-06-15", "new", "report", "--week", "2024-W24",
+    result = repo.run("--locale", "zh-TW", "--as-of", "2024-06-15", "new", "report", "--week", "2024-W24",
                       "--department", "marketing")
     assert "已寫入 plans/2024/reports/2024-W24-marketing.yaml:市場部 2024-W24 的 2 項任務,其中 1 項延續自 2024-W23" \
         in result.output

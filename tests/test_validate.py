@@ -125,7 +125,7 @@ def test_kind_is_required_and_known(base_repo, text, line, words):
 
 def test_messages_follow_the_locale(base_repo):
     base_repo.write("plans/ws.yaml", WS_HEAD + "  - id: a\n    name: 直播賬號搭建\n    onwer: x\n")
-    problem = base_repo.workspace(locale="zh-CN").problems[0]
+    problem = base_repo.workspace(locale="zh-TW").problems[0]
     assert problem.message == "任務 `a` (直播賬號搭建)沒有 `onwer` 這個欄位"
     assert problem.hint == "是不是想寫 `owner`?"
 

@@ -248,7 +248,7 @@ def test_pre_commit_try_repo_installs_the_hook_and_guards_a_plan_repository(tmp_
     tried = run(str(BIN / "pre-commit"), "try-repo", str(source), "plancode-check", "--all-files")
     assert tried.returncode == 1, tried.stdout + tried.stderr
     assert re.search(r"plancode check\.+Failed", tried.stdout)
-    assert "plans/douyin-live.yaml:8:12: PC202 error" in tried.stdout, tried.stdout
+    assert "plans/douyin-live.yaml:8:12: PC202 错误" in tried.stdout, tried.stdout  # zh-CN: Simplified
 
     # the config `plancode init` writes, pointed at the same commit: `git commit` is guarded
     config = starter_files(EXAMPLE_DAY)[".pre-commit-config.yaml"].decode("utf-8")

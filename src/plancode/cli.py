@@ -28,7 +28,50 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
     try:
         return dt.date.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)") from None
+        from .i18n import Messages
+        from .usage import configured_locale
+
+        message = Messages(configured_locale(sys.argv[1:]))("usage-bad-date", value=repr(value))
+        raise click.BadParameter(message) from None
+
+
+def _messages(state: "State"):
+    """Messages in the locale the command line or the config names (for usage errors
+    before the plans are read)."""
+    from .i18n import Messages
+    from .usage import configured_locale
+
+    return Messages(state.locale or configured_locale(sys.argv[1:]))
+
+
+def _set_global(ctx: click.Context, param: click.Parameter, value: object) -> None:
+    """``--config``/``--as-of``/``--locale`` given after the command name."""
+    if value is None:
+        return
+    state = ctx.find_object(State)
+    if state is not None:
+        setattr(state, param.name or "", value)
+
+
+#: the three options of the group, also accepted after each command's name (SPEC §3)
+def _global_params() -> list[click.Parameter]:
+    return [
+        click.Option(["--config", "config_file"], type=click.Path(dir_okay=False, exists=True, path_type=Path),
+                     expose_value=False, callback=_set_global, is_eager=True,
+                     help="plancode.yaml to use (default: the nearest one upwards from here)."),
+        click.Option(["--as-of", "as_of"], metavar="DATE", expose_value=False, is_eager=True,
+                     callback=lambda ctx, param, value: _set_global(ctx, param, _parse_date(ctx, param, value)),
+                     help="The day every date-dependent figure is computed for (default: config, else today)."),
+        click.Option(["--locale", "locale"], type=click.Choice(LOCALES), expose_value=False, is_eager=True,
+                     callback=_set_global, help="Language of messages and labels: zh-CN, zh-TW or en."),
+    ]
+
+
+def with_global_options(command: click.Command) -> click.Command:
+    """Add the group's three options to ``command`` (once)."""
+    if not any(p.name == "as_of" for p in command.params):
+        command.params.extend(_global_params())
+    return command
 
 
 class State:
@@ -68,7 +111,25 @@ def usage_exit(exc, locale: str | None) -> None:
 
 class _Group(click.Group):
     """The built-in commands below, plus one command per module of ``plancode.commands``
-    (its attribute ``command``), imported only when that command runs or help lists it."""
+    (its attribute ``command``), imported only when that command runs or help lists it.
+    Every command also takes the group's --config, --as-of and --locale; usage errors
+    are written in the user's locale (:mod:`plancode.usage`)."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        from .usage import run
+
+        return run(super().main, self, args, prog_name, complete_var, standalone_mode, extra)
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            import difflib
+
+            from .usage import NoSuchCommand
+
+            close = difflib.get_close_matches(name, self.list_commands(ctx), n=1, cutoff=0.6)
+            raise NoSuchCommand(name, close[0] if close else None, ctx)
+        return super().resolve_command(ctx, args)
 
     def _modules(self) -> dict[str, str]:
         import pkgutil
@@ -87,7 +148,7 @@ class _Group(click.Group):
             import importlib
 
             command = importlib.import_module(f"plancode.commands.{self._modules()[name]}").command
-        return command
+        return with_global_options(command) if command is not None else None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -96,17 +157,18 @@ class _Group(click.Group):
               help="plancode.yaml to use (default: the nearest one upwards from here).")
 @click.option("--as-of", callback=_parse_date, metavar="DATE",
               help="The day every date-dependent figure is computed for (default: config, else today).")
-@click.option("--locale", type=click.Choice(LOCALES), help="Language of messages and labels.")
+@click.option("--locale", type=click.Choice(LOCALES), help="Language of messages and labels: zh-CN, zh-TW or en.")
 @click.pass_context
 def main(ctx: click.Context, config_file: Path | None, as_of: dt.date | None, locale: str | None) -> None:
     """plancode: marketing and sales plans as code.
 
     Plans are YAML files in git; plancode checks them, renders them and compares them.
+    --config, --as-of and --locale may also follow the command's name.
     """
     ctx.obj = State(config_file, as_of, locale)
 
 
-def _selector(select: str | None, ignore: str | None):
+def _selector(select: str | None, ignore: str | None, state: "State"):
     if not select and not ignore:  # the rule catalogue is imported only to expand codes
         return lambda code: True
     from .rules import expand_codes
@@ -115,12 +177,12 @@ def _selector(select: str | None, ignore: str | None):
     if select:
         chosen, unknown = expand_codes(select.split(","))
         if unknown:
-            raise click.BadParameter(f"unknown rule code {unknown[0]}", param_hint="--select")
+            raise click.BadParameter(_messages(state)("unknown-rule-code", code=unknown[0]), param_hint="--select")
     dropped: set[str] = set()
     if ignore:
         dropped, unknown = expand_codes(ignore.split(","))
         if unknown:
-            raise click.BadParameter(f"unknown rule code {unknown[0]}", param_hint="--ignore")
+            raise click.BadParameter(_messages(state)("unknown-rule-code", code=unknown[0]), param_hint="--ignore")
     return lambda code: (chosen is None or code in chosen) and code not in dropped
 
 
@@ -146,7 +208,7 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, select: str | None, i
     from .problems import Severity
     from .reporters import Report
 
-    selected = _selector(select, ignore)
+    selected = _selector(select, ignore, state)
     config = state.config()
     key = None if no_cache else check_cache.check_key(
         config, [Path(p) for p in paths] or None, state.cwd, [*map(str, paths), select or "", ignore or ""])
@@ -191,8 +253,7 @@ def export(state: State, what: str | None, fmt: str, output: Path | None, force:
     """Print the computed tables (tasks, goals, reviews, reports) for BI tools and
     spreadsheets. Exits 1 without output when the plans have errors."""
     if fmt == "xlsx" and what in ("goals", "modules"):
-        raise click.BadParameter(f"{what} have no spreadsheet template; use --format json or csv",
-                                 param_hint="--what")
+        raise click.BadParameter(_messages(state)("export-no-xlsx", what=what), param_hint="--what")
     from . import export as exporter
     from .problems import Severity
     from .reporters import Report, text
@@ -243,11 +304,16 @@ def explain(state: State, code: str) -> None:
     from .rules import REGISTRY
 
     rule = REGISTRY.get(code.strip().upper())
-    if rule is None:
-        click.echo(f"plancode: unknown rule code {code}; `plancode rules` lists them", err=True)
-        sys.exit(EXIT_USAGE)
     messages = Messages(state.config().locale)
-    click.echo(f"{rule.code} {rule.slug} ({rule.severity}): {rule.title_in(messages)}\n")
-    click.echo(rule.doc)
+    if rule is None:
+        import difflib
+
+        close = difflib.get_close_matches(code.strip().upper(), list(REGISTRY), n=1)
+        hint = " " + messages("usage-did-you-mean", suggestion=close[0]) if close else ""
+        click.echo(f"plancode: {messages('unknown-rule-code', code=code)};{hint} {messages('rules-list-them')}",
+                   err=True)
+        sys.exit(EXIT_USAGE)
+    click.echo(f"{rule.code} {rule.slug} ({messages.severity(rule.severity)}): {rule.title_in(messages)}\n")
+    click.echo(rule.doc_in(messages))
     if rule.options:
-        click.echo("\nOptions: " + ", ".join(rule.options))
+        click.echo("\n" + messages("explain-options", options=", ".join(rule.options)))

@@ -772,4 +772,4 @@ class Phrases:
         other = s.changes - told - budget_fields
         if other > 0:
             parts.append(m("diff-sum-other", n=other, s=plural(other)))
-        return ("," if self.m.locale == "zh-CN" else ", ").join(parts)
+        return ("," if self.m.chinese else ", ").join(parts)

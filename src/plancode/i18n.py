@@ -1,17 +1,40 @@
-"""Messages in the two locales of the product.
+"""Messages in the three locales of the product: ``en``, ``zh-TW`` and ``zh-CN``.
 
 Every sentence a user reads goes through :class:`Messages`, keyed by a stable message id,
-so that a finding reads the same in the terminal, in CI annotations and in the site. The
-Chinese follows the templates the teams already use (Traditional characters, as in
-``SPEC.md``'s status labels).
+so that a finding reads the same in the terminal, in CI annotations and in the site.
+
+The Chinese is written once, in Traditional characters (the catalogue's second column);
+``zh-TW`` shows it as written and ``zh-CN`` shows it converted to Simplified by OpenCC
+(``t2s``, characters only: the catalogue already uses mainland vocabulary such as 文件,
+and a few Taiwanese terms are mapped by :data:`MAINLAND_TERMS`). Only plancode's own
+templates are converted, before the values are put in: a user's names, titles and notes
+reach the output exactly as written.
+
+English plurals: ``{files:plural:file:files}`` in an English template writes the word
+that fits the number (``1 file``, ``2 files``).
 """
 
 from __future__ import annotations
 
-LOCALES = ("zh-CN", "en")
+import string
+
+LOCALES = ("zh-CN", "zh-TW", "en")
 DEFAULT_LOCALE = "en"
 
-# message id -> (English, Chinese)
+
+def is_chinese(locale: str | None) -> bool:
+    """zh-CN and zh-TW: the locales that read the catalogue's Chinese column."""
+    return bool(locale) and str(locale).startswith("zh")
+
+
+#: Taiwanese terms in the catalogue and their mainland words, applied after ``t2s``
+#: (OpenCC's ``tw2sp`` would also turn the mainland 文件 "file" into 文档 "document").
+MAINLAND_TERMS = {
+    "字元": "字符", "栏位": "字段", "缩排": "缩进", "回圈": "循环", "连结": "链接",
+    "程式": "程序", "预设": "默认", "资料": "数据", "讯息": "消息", "档案": "文件",
+}
+
+# message id -> (English, Traditional Chinese)
 CATALOG: dict[str, tuple[str, str]] = {
     # --- PC100 / PC106: reading files -------------------------------------------------
     "yaml-syntax": (
@@ -255,18 +278,39 @@ CATALOG: dict[str, tuple[str, str]] = {
         "no plans found: {path} does not exist",
         "找不到計劃:{path} 不存在",
     ),
+    "no-plan-repository": (
+        "this is not a plan repository: no plancode.yaml here or in a folder above, and no "
+        "{path} folder; `plancode init` starts one here (or cd into your plan repository)",
+        "這裡不是計劃倉庫:本目錄及上層目錄都沒有 plancode.yaml,也沒有 {path} 目錄;"
+        "執行 `plancode init` 在這裡建立一個(或先 cd 進入你們的計劃倉庫)",
+    ),
     "no-plan-files": (
         "no plan files (*.yaml, *.yml) under {path}",
         "{path} 下沒有計劃文件(*.yaml、*.yml)",
     ),
+    "unknown-rule-code": ("unknown rule code {code}", "沒有 {code} 這個規則代碼"),
+    "rules-list-them": ("`plancode rules` lists them", "`plancode rules` 列出全部規則"),
+    "explain-options": ("Options: {options}", "相關設定:{options}"),
+    "export-no-xlsx": (
+        "{what} have no spreadsheet template; use --format json or csv",
+        "{what} 沒有對應的 Excel 模板,請用 --format json 或 csv",
+    ),
     "summary-clean": (
-        "{files} files checked, no problems",
+        "{files} {files:plural:file:files} checked, no problems",
         "已檢查 {files} 個文件,沒有問題",
     ),
     "summary": (
-        "{files} files checked: {errors} errors, {warnings} warnings, {infos} notes",
+        "{files} {files:plural:file:files} checked: {errors} {errors:plural:error:errors}, "
+        "{warnings} {warnings:plural:warning:warnings}, {infos} {infos:plural:note:notes}",
         "已檢查 {files} 個文件:{errors} 個錯誤,{warnings} 個警告,{infos} 個提示",
     ),
+}
+
+# the severity words of findings (text output, the site)
+SEVERITY_WORDS: dict[str, tuple[str, str]] = {
+    "error": ("error", "錯誤"),
+    "warning": ("warning", "警告"),
+    "info": ("info", "提示"),
 }
 
 # Names of things, used inside messages.
@@ -305,6 +349,35 @@ def register(messages: dict[str, tuple[str, str]]) -> None:
     CATALOG.update(messages)
 
 
+class _Formatter(string.Formatter):
+    """str.format plus ``{n:plural:one:many}``."""
+
+    def format_field(self, value: object, format_spec: str) -> str:
+        if format_spec.startswith("plural:"):
+            _, one, many = format_spec.split(":", 2)
+            return one if value == 1 else many
+        return super().format_field(value, format_spec)
+
+
+_FORMATTER = _Formatter()
+
+
+def pick(pair: tuple[str, str], locale: str | None) -> str:
+    """The text of an (English, Traditional Chinese) pair in ``locale``: the Chinese is
+    converted to Simplified for zh-CN."""
+    if not is_chinese(locale):
+        return pair[0]
+    return simplified(pair[1]) if locale == "zh-CN" else pair[1]
+
+
+def simplified(text: str) -> str:
+    """plancode's own Traditional text in Simplified characters (memoised; see
+    :mod:`plancode.simplify` for the converter and its on-disk memo)."""
+    from .simplify import to_simplified
+
+    return to_simplified(text)
+
+
 class Messages:
     """The catalogue in one locale: ``messages("duplicate-key", key="id", first=3)``."""
 
@@ -312,11 +385,28 @@ class Messages:
         if locale not in LOCALES:
             raise ValueError(f"unknown locale {locale!r}")
         self.locale = locale
-        self._index = 1 if locale == "zh-CN" else 0
+        self.chinese = is_chinese(locale)
+        self._index = 1 if self.chinese else 0
+
+    def text(self, pair: tuple[str, str]) -> str:
+        """Any (English, Traditional Chinese) pair in this locale."""
+        return pick(pair, self.locale)
 
     def __call__(self, message_id: str, **values: object) -> str:
-        return CATALOG[message_id][self._index].format(**values)
+        template = pick(CATALOG[message_id], self.locale)
+        if "plural:" in template:
+            return _FORMATTER.format(template, **values)
+        return template.format(**values)
 
     def noun(self, name: str) -> str:
         pair = NOUNS.get(name)
-        return pair[self._index] if pair else name
+        return pick(pair, self.locale) if pair else name
+
+    def severity(self, severity: object) -> str:
+        """error / warning / info as words of this locale."""
+        return self.text(SEVERITY_WORDS.get(str(severity), (str(severity), str(severity))))
+
+    @property
+    def separator(self) -> str:
+        """Between the items of a list in running text: 、 in Chinese, ', ' in English."""
+        return "、" if self.chinese else ", "

@@ -57,7 +57,7 @@ def text(report: Report) -> str:
         if previous is not None and p.path != previous:
             lines.append("")
         previous = p.path
-        severity = str(p.severity)
+        severity = report.messages.severity(p.severity)
         where = f"{_safe(p.path)}:{p.line}:{p.column}:"
         if report.color:
             where = f"{_BOLD}{where}{_RESET}"

@@ -72,7 +72,7 @@ i18n.register({
         "「{value}」不是有效狀態:未開始、進行中、已完成、逾期、受阻或已取消",
     ),
     "sheet-status-progress": (
-        "「{value}」 says the task is done, but its progress is {progress} %: make it 100 % or change the status",
+        "「{value}」 says the task is done, but its progress is {progress}%: make it 100% or change the status",
         "狀態「{value}」表示已完成,但進度為 {progress}%:請改為 100% 或修改狀態",
     ),
     "sheet-unknown-done": (
@@ -245,6 +245,8 @@ def _alias_index(layout: Layout) -> dict[str, str]:
     for column in layout.columns:
         for alias in (*LABELS.get(column.label, ()), *SHEET_LABELS.get(column.label, ()), *column.aliases):
             index.setdefault(normalize_header(alias), column.key)
+            if not alias.isascii():  # a mainland team's sheet has the Simplified headers
+                index.setdefault(normalize_header(i18n.simplified(alias)), column.key)
     return index
 
 
@@ -264,7 +266,7 @@ def header_label(key: str, locale: str) -> str:
     from .render.labels import Labels
 
     if key in SHEET_LABELS:
-        return SHEET_LABELS[key][1 if locale == "zh-CN" else 0]
+        return i18n.pick(SHEET_LABELS[key], locale)
     return Labels(locale)(key)
 
 

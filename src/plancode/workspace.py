@@ -241,6 +241,8 @@ def _load_workspace(
     if not paths:
         root = config.plans_root
         if not root.is_dir():
+            if config.path is None:  # no plancode.yaml here or above: not a plan repository
+                raise UsageError(messages("no-plan-repository", path=display_path(root, cwd)))
             raise UsageError(messages("no-plans", path=display_path(root, cwd)))
         paths = [root]
     else:

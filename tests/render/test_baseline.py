@@ -137,7 +137,7 @@ def test_the_reports_have_baseline_md_linked_from_the_index(quarter):
 
 
 def test_in_chinese_a_slip_reads_plus_days(quarter):
-    assert quarter.run("--locale", "zh-CN", "build", "--baseline", "2024-Q2").exit_code == 0
+    assert quarter.run("--locale", "zh-TW", "build", "--baseline", "2024-Q2").exit_code == 0
     page = Page((quarter.root / "site" / "baseline.html").read_text("utf-8"))
     assert "基線以來的變化" in page.text
     assert "+12 天 最大延期: 首場直播執行" in page.text
@@ -207,7 +207,7 @@ def test_the_dashboard_and_workstream_pages_say_who_changed_each_file_last(quart
     workstream = Page((site / "workstream-douyin-live.html").read_text("utf-8"))
     assert "Last changed 2024-07-01 by 張敏" in workstream.text
 
-    assert quarter.run("--locale", "zh-CN", "build").exit_code == 0
+    assert quarter.run("--locale", "zh-TW", "build").exit_code == 0
     workstream = (site / "workstream-douyin-live.html").read_text("utf-8")
     assert '<p class="note last-changed">最後修改:2024-07-01 張敏</p>' in workstream
 
@@ -267,6 +267,6 @@ def test_plan_text_on_the_baseline_pages_renders_as_text(base_repo):
 
 
 def test_slips_are_signed_days():
-    en, zh = Labels("en"), Labels("zh-CN")
+    en, zh = Labels("en"), Labels("zh-TW")
     assert [slip(d, en) for d in (None, 0, 1, 3, -1, -8)] == ["—", "0", "+1 day", "+3 days", "−1 day", "−8 days"]
     assert [slip(d, zh) for d in (3, -2)] == ["+3 天", "−2 天"]

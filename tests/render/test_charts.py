@@ -23,7 +23,7 @@ from plancode.render.labels import Labels
 from plancode.workspace import load_config, load_workspace
 
 REPO = Path(__file__).resolve().parents[2]
-ZH, EN = Labels("zh-CN"), Labels("en")
+ZH, EN = Labels("zh-TW"), Labels("en")
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,7 @@ def test_the_douyin_live_gantt_shows_the_templates_rows(examples):
     ]
     # finish-to-start arrows, red where both ends are critical (script has 4 days of float)
     assert spec["links"] == [[0, 1, True], [1, 2, False], [2, 3, False]]
-    assert [r["note"] for r in spec["rows"]] == ["100 %  陳杰", "90 %  李偉", "70 %  王芳", "0 %  陳杰"]
+    assert [r["note"] for r in spec["rows"]] == ["100%  陳杰", "90%  李偉", "70%  王芳", "0%  陳杰"]
     assert spec["as_of"] == "2024-06-15"
     assert [r["colour"] for r in spec["rows"]][:2] == [charts.STATUS_COLOURS["done"],
                                                        charts.STATUS_COLOURS["in_progress"]]
@@ -97,9 +97,9 @@ def test_a_long_stream_has_month_ticks_in_the_pages_language(examples):
 
 
 @pytest.mark.parametrize(("lo", "hi", "locale", "labels"), [
-    ("2023-12-20", "2024-02-05", "zh-CN", ["2023年12月25日", "2024年1月1日", "1月8日"]),
+    ("2023-12-20", "2024-02-05", "zh-TW", ["2023年12月25日", "2024年1月1日", "1月8日"]),
     ("2023-12-20", "2024-02-05", "en", ["25 Dec 2023", "1 Jan 2024", "8 Jan"]),
-    ("2024-01-01", "2025-06-30", "zh-CN", ["2024年1月", "4月", "7月", "10月", "2025年1月", "4月"]),
+    ("2024-01-01", "2025-06-30", "zh-TW", ["2024年1月", "4月", "7月", "10月", "2025年1月", "4月"]),
     ("2022-03-01", "2026-02-01", "en", ["2023", "2024", "2025", "2026"]),
 ])
 def test_date_axis_ticks_fit_the_span(lo, hi, locale, labels):
@@ -180,9 +180,9 @@ def test_achievement_per_kpi_of_the_q3_review():
     assert chart.name == "achievement-2024-Q3"
     rows = [(r["label"], r["text"], r["alert"], r["colour"]) for r in chart.spec["rows"]]
     assert rows == [
-        ("銷售額", "108 %", None, charts.ALERT_COLOURS["ok"]),
-        ("線索轉化率", "80 %", "below", charts.ALERT_COLOURS["below"]),
-        ("新客戶量", "93 %", None, charts.ALERT_COLOURS["ok"]),
+        ("銷售額", "108%", None, charts.ALERT_COLOURS["ok"]),
+        ("線索轉化率", "80%", "below", charts.ALERT_COLOURS["below"]),
+        ("新客戶量", "93%", None, charts.ALERT_COLOURS["ok"]),
     ]
     assert chart.spec["deviation"] == 10 and chart.spec["band_label"] == "±10% 容差範圍"
     assert chart.spec["title"] == "2024-Q3 各指標達成率"
@@ -208,7 +208,7 @@ def test_an_undefined_achievement_shows_a_dash_and_no_bar(base_repo):
         """))
     chart = achievement_chart(plan.reviews[0], ZH, kpi_deviation=15)
     assert chart.name == "achievement-2024-04-01..2024-06-30"
-    assert [(r["value"], r["text"]) for r in chart.spec["rows"]] == [(None, "—"), (125.0, "125 %")]
+    assert [(r["value"], r["text"]) for r in chart.spec["rows"]] == [(None, "—"), (125.0, "125%")]
     assert chart.spec["rows"][1]["alert"] == "exceeded"
     assert chart.spec["band_label"] == "±15% 容差範圍"
     assert render_chart(chart, None).rstrip().endswith("</svg>")

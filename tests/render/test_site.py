@@ -93,7 +93,7 @@ HOSTILE_SCRIPT = "<script>alert(1)</script>"
 HOSTILE_ATTR = '" onmouseover="alert(2)'
 
 
-def site_of(repo, *files: tuple[str, str], locale: str = "zh-CN", as_of: str = "2024-06-15",
+def site_of(repo, *files: tuple[str, str], locale: str = "zh-TW", as_of: str = "2024-06-15",
             charts: bool = False, **config_fields) -> dict[str, str]:
     """The site of the base repository plus ``files``, as {path: text} of its pages."""
     for name, text in files:
@@ -187,7 +187,7 @@ def test_every_page_has_the_navigation_title_as_of_and_language(base_repo):
             "reviews.html", "people.html"} <= set(pages)
     for path in pages:
         page = Page(site[path])
-        assert page.find("html")[0]["lang"] == "zh-CN", path
+        assert page.find("html")[0]["lang"] == "zh-TW", path
         nav = [a["href"] for t, a in page.elements if t == "a" and a.get("href") in dict(NAV).values()]
         assert [href for _, href in NAV] == sorted(set(nav), key=[h for _, h in NAV].index), path
         assert "2024 年度營銷策略" in page.text, path  # the plan's title (from the strategy)
@@ -312,11 +312,11 @@ metrics:
 def test_dashboard_headline_kpis_counts_alerts_and_budget(base_repo):
     site = site_of(base_repo, ("plans/ws.yaml", WORKSTREAM), ("plans/r.yaml", REPORT_W23))
     page = Page(site["index.html"])
-    # headline KPIs: the top goal, and the goal with a reported value (400 of 540: 74 %)
+    # headline KPIs: the top goal, and the goal with a reported value (400 of 540: 74%)
     assert page.row("table-1", "年度銷售額提升30%")[1][1] == "銷售額 1,000 → 1,300 萬元"
     online = page.row("table-1", "線上渠道銷售額提升35%")
     assert online[1][3] == "400 萬元 2024-W23"
-    assert online[1][4] == "74 % 低於目標"
+    assert online[1][4] == "74% 低於目標"
     assert "alert-below" in online[0]["class"]
     # task counts by status, in SPEC order
     tiles = re.findall(r'<span class="tile-value">(\d+)</span> <span class="tile-label">([^<]+)</span>',
@@ -326,19 +326,19 @@ def test_dashboard_headline_kpis_counts_alerts_and_budget(base_repo):
     # had active tasks and sent no report for 2024-W23 (marketing: 選品與庫存對接)
     alerts = [re.sub(r"\s+", " ", a) for a in re.findall(r'<li class="alert[^"]*">(.*?)</li>', site["index.html"], re.S)]
     text = [re.sub(r"<[^>]+>", "", a) for a in alerts]
-    assert any("指標偏差" in a and "線上渠道銷售額提升35%" in a and "74 %" in a for a in text), text
+    assert any("指標偏差" in a and "線上渠道銷售額提升35%" in a and "74%" in a for a in text), text
     assert any(a.startswith("逾期") and "選品與庫存對接" in a for a in text), text
     assert any(a.startswith("逾期") and "拓展5家新門店" in a for a in text), text
-    # 直播腳本策劃: planned 6/11 = 54.5 %, reported 10 %: 44.5 points behind (> 10)
+    # 直播腳本策劃: planned 6/11 = 54.5%, reported 10%: 44.5 points behind (> 10)
     assert any(a.startswith("進度落後") and "直播腳本策劃" in a and "44.5" in a for a in text), text
     assert not any("直播賬號搭建" in a for a in text)
     assert any(a.startswith("缺少周報") and "2024-W23 · 市場部" in a and "選品與庫存對接" in a for a in text), text
-    # budget: total, 12 % contingency, allocated 70 %, spent from counted reports
+    # budget: total, 12% contingency, allocated 70%, spent from counted reports
     figures = dict(re.findall(r"<dt>([^<]+)</dt><dd[^>]*>(.*?)</dd>", site["index.html"]))
     clean = {k: re.sub(r"<[^>]+>", "", v) for k, v in figures.items()}
     assert clean["總預算"] == "1,000,000 CNY"
-    assert clean["預備金"] == "120,000 CNY (12 %)"
-    assert clean["已分配"] == "700,000 CNY (70 %)"
+    assert clean["預備金"] == "120,000 CNY (12%)"
+    assert clean["已分配"] == "700,000 CNY (70%)"
     assert clean["已支出"] == "5,000 CNY"
     assert clean["實際成本 AC"] == "5,000"
 
@@ -346,9 +346,9 @@ def test_dashboard_headline_kpis_counts_alerts_and_budget(base_repo):
 def test_earned_value_is_the_models(base_repo):
     base_repo.write("plans/ws.yaml", WORKSTREAM)
     base_repo.write("plans/r.yaml", REPORT_W23)
-    ws = base_repo.workspace(locale="zh-CN")
+    ws = base_repo.workspace(locale="zh-TW")
     ev = ws.plan.earned_value
-    page = site_files(ws.plan, ws.config, Labels("zh-CN"), {})["index.html"].decode()
+    page = site_files(ws.plan, ws.config, Labels("zh-TW"), {})["index.html"].decode()
     figures = dict(re.findall(r"<dt>([^<]+)</dt><dd[^>]*>(.*?)</dd>", page))
     assert figures["計劃價值 PV"] == f"{round(ev.pv):,}"
     assert figures["掙值 EV"] == f"{round(ev.ev):,}"
@@ -367,7 +367,7 @@ def test_goal_decomposition_is_a_tree_of_goals_and_their_tasks(base_repo):
     assert firsts[2:] == ["任務 直播賬號搭建", "任務 選品與庫存對接", "任務 直播腳本策劃", "任務 首場直播執行 ◆ 里程碑",
                           "任務 拓展5家新門店", "任務 直播設備採購", "任務 線下快閃活動"]
     attrs, cells = page.row("decomposition-table", "任務 選品與庫存對接")
-    assert cells[1:7] == ["選品清單確認", "李偉", "銷售部", "2024-06-12", "預算 2,000", "40 %"]
+    assert cells[1:7] == ["選品清單確認", "李偉", "銷售部", "2024-06-12", "預算 2,000", "40%"]
     assert (attrs["data-owner"], attrs["data-department"], attrs["data-status"]) == ("li.wei", "marketing", "overdue")
     top = page.row("decomposition-table", "L1 年度銷售額提升30%")[1]
     assert top[2] == "張敏" and top[5] == "預算 300,000"
@@ -382,12 +382,12 @@ def test_workstream_page_lists_tasks_like_the_gantt_template(base_repo):
     site = site_of(base_repo, ("plans/ws.yaml", WORKSTREAM))
     page = Page(site["workstream-douyin-live.html"])
     assert page.row("task-table", "直播賬號搭建")[1][1:7] == [
-        "陳杰", "2024-06-01", "2024-06-10", "10", "–", "100 % / 100 %"]
+        "陳杰", "2024-06-01", "2024-06-10", "10", "–", "100% / 100%"]
     selection = page.row("task-table", "選品與庫存對接")[1]
-    assert selection[4:10] == ["8", "直播賬號搭建", "100 % / 40 %", "60", "逾期",
+    assert selection[4:10] == ["8", "直播賬號搭建", "100% / 40%", "60", "逾期",
                                "部分庫存不足 → 與產品部確認備貨 (李偉)"]
     script = page.row("task-table", "直播腳本策劃")[1]
-    assert script[6:9] == ["55 % / 70 %", "−15.5", "進行中"]  # 6/11 planned: 54.5, ahead by 15.5
+    assert script[6:9] == ["55% / 70%", "−15.5", "進行中"]  # 6/11 planned: 54.5, ahead by 15.5
     assert page.row("task-table", "首場直播執行")[1][4] == "1"
     statuses = re.findall(r'<span class="status status-[a-z_]+">([^<]+)</span>', site["workstream-douyin-live.html"])
     assert set(statuses) == set(STATUSES_ZH)
@@ -406,7 +406,7 @@ def test_workstream_page_draws_its_gantt_inline_a_title_and_a_link_per_bar(base_
     assert [(href, task) for href, task, _ in bars] == [
         (f"workstream-douyin-live.html#task-{i}", f"douyin-live/{i}") for i in ids]
     assert bars[1][2].splitlines()[:5] == ["選品與庫存對接", "負責人: 李偉", "日期: 2024-06-05 – 2024-06-12",
-                                           "當前進度: 40 % (計劃進度 100 %)", "狀態: 逾期"]
+                                           "當前進度: 40% (計劃進度 100%)", "狀態: 逾期"]
     assert gantt.count('class="g-link') == 3  # account → selection → script → first-live
     assert "截至 2024-06-15</text>" in gantt
     assert gantt.count('class="g-milestone"') == 1
@@ -443,9 +443,9 @@ def test_week_page_groups_by_department_and_highlights_missing_reports(base_repo
     script = page.row("table-1", "直播腳本策劃")[1]
     assert script[1:4] == ["完成直播腳本初稿", "部分完成", "主播檔期沖突"]
     # planned at the week's end (06-09): 0 of 11 days; the entry reports 10
-    assert script[7] == "0 % / 10 %"
+    assert script[7] == "0% / 10%"
     stores = page.row("table-1", "拓展5家新門店")[1]
-    assert stores[7] == "58 % / 60 %"  # 7 of 12 days by Sunday 06-09
+    assert stores[7] == "58% / 60%"  # 7 of 12 days by Sunday 06-09
     assert page.find("li")  # the missing list
 
 
@@ -454,13 +454,13 @@ def test_lagging_view_shows_planned_actual_and_adjustment(base_repo):
     site = site_of(base_repo, ("plans/ws.yaml", WORKSTREAM), ("plans/r.yaml", report))
     week = Page(site["week-2024-W23.html"])
     behind = week.row("table-2", "拓展5家新門店")
-    assert behind[1][2:5] == ["58 %", "20 %", "38.3"]
+    assert behind[1][2:5] == ["58%", "20%", "38.3"]
     assert behind[1][7] == "未提交調整措施"
     assert "late" in behind[0]["class"]
     # as of the as_of date, from the model's figures (市場任務進度跟蹤表)
     weeks = Page(site["weeks.html"])
     row = weeks.row("lagging-table", "拓展5家新門店")[1]
-    assert row[2:6] == ["100 %", "20 % 2024-W23", "80", "逾期"]
+    assert row[2:6] == ["100%", "20% 2024-W23", "80", "逾期"]
     assert weeks.row("lagging-table", "選品與庫存對接")[1][4] == "60"
 
 
@@ -497,25 +497,25 @@ def test_reviews_show_achievement_and_compare_periods(base_repo):
     site = site_of(base_repo, ("plans/q2.yaml", Q2), ("plans/q1.yaml", Q1), charts=True)
     page = Page(site["reviews.html"])
     cac = page.row("table-1", "獲客效率")[1]
-    assert cac[1:5] == ["新客獲客成本(CAC) 越低越好", "50 元/人", "45 元/人", "111 % 超額完成"]
+    assert cac[1:5] == ["新客獲客成本(CAC) 越低越好", "50 元/人", "45 元/人", "111% 超額完成"]
     assert cac[5:8] == ["種草轉化率提升", "擴大KOL合作", "王芳"]
     q1 = page.row("table-2", "–")[1]
-    assert q1[4] == "80 % 低於目標"
+    assert q1[4] == "80% 低於目標"
     comparison = page.row("table-3", "季度銷售額")[1]
-    assert comparison == ["季度銷售額", "64 / 80 萬元 80 % 低於目標", "108 / 90 萬元 120 % 超額完成", "+40"]
+    assert comparison == ["季度銷售額", "64 / 80 萬元 80% 低於目標", "108 / 90 萬元 120% 超額完成", "+40"]
     html = site["reviews.html"]
     assert not page.find("img")  # drawn in the page, text at a legible size
     assert re.findall(r'<figure class="chart" id="chart-([^"]+)">\n<svg class="chart-svg c-fit"', html) == [
         "achievement-2024-Q2", "achievement-2024-Q1"]
-    assert "<title>銷售結果 · 季度銷售額: 120 %</title>" in html  # a hover title per bar
+    assert "<title>銷售結果 · 季度銷售額: 120%</title>" in html  # a hover title per bar
 
 
 def test_a_period_not_begun_shows_no_alert_badge_until_it_begins(base_repo):
     q3 = Q1.replace("2024-Q1", "2024-Q3")
     early = Page(site_of(base_repo, ("plans/q3.yaml", q3))["reviews.html"])
-    assert early.row("table-1", "–")[1][4] == "80 %"  # not judged yet, as PC603
+    assert early.row("table-1", "–")[1][4] == "80%"  # not judged yet, as PC603
     later = Page(site_of(base_repo, ("plans/q3.yaml", q3), as_of="2024-07-01")["reviews.html"])
-    assert later.row("table-1", "–")[1][4] == "80 % 低於目標"
+    assert later.row("table-1", "–")[1][4] == "80% 低於目標"
 
 
 def test_no_comparison_without_a_common_metric(base_repo):
@@ -593,10 +593,10 @@ def test_example_site_reproduces_the_templates_figures(example_site):
                 if "關鍵路徑" in gantt.row("task-table", name)[1][0]]
     assert critical == ["直播賬號搭建", "選品與庫存對接", "首場直播執行"]  # 直播腳本策劃 has 4 days of float
     reviews = Page(example_site["reviews.html"])
-    assert reviews.row("table-2", "獲客效率")[1][4] == "111 % 超額完成"  # CAC, lower is better
-    assert reviews.row("table-1", "新客戶量", column=1)[1][4] == "93 %"  # 28/30, no alert
-    # 2024-Q3 has not begun at as_of 2024-06-15: its 80 % is shown, not yet judged (as PC603)
-    assert reviews.row("table-1", "線索轉化率", column=1)[1][4] == "80 %"
+    assert reviews.row("table-2", "獲客效率")[1][4] == "111% 超額完成"  # CAC, lower is better
+    assert reviews.row("table-1", "新客戶量", column=1)[1][4] == "93%"  # 28/30, no alert
+    # 2024-Q3 has not begun at as_of 2024-06-15: its 80% is shown, not yet judged (as PC603)
+    assert reviews.row("table-1", "線索轉化率", column=1)[1][4] == "80%"
     dashboard = Page(example_site["index.html"])
     assert "ACME 2024 營銷計劃" in dashboard.text
     assert "1.02" in dashboard.text and "1.78" in dashboard.text  # SPI, CPI

@@ -10,7 +10,7 @@ from plancode.config import Thresholds
 
 PATH = "plans/strategy.yaml"
 
-# Balanced: shares 40 + 30 + 10 + 12 % contingency = 92 %; top goals 300,000 of the
+# Balanced: shares 40 + 30 + 10 + 12% contingency = 92%; top goals 300,000 of the
 # 880,000 left after the reserve; online-up-35's sub-goals 60,000 + 80,000 of 150,000.
 STRATEGY = """
     kind: strategy
@@ -109,18 +109,18 @@ def test_shares_and_contingency_over_100_percent(base_repo):
     (problem,) = budget_problems(base_repo)
     assert str(problem.severity) == "error"
     assert problem.message == (
-        "the budget shares add up to 102 % (promotion 50 %, channel 30 %, training 10 %, "
-        "12 % contingency), more than 100 %: 2 points over")
+        "the budget shares add up to 102% (promotion 50%, channel 30%, training 10%, "
+        "12% contingency), more than 100%: 2 points over")
 
 
 def test_top_goals_may_not_use_the_contingency_reserve(base_repo):
     base_repo.write(PATH, TWO_TOP_GOALS)
-    # 300,000 + 600,000 = 900,000 > 1,000,000 − 12 % = 880,000
+    # 300,000 + 600,000 = 900,000 > 1,000,000 − 12% = 880,000
     assert budget_findings(base_repo) == [("PC501", PATH, 7)]
     (problem,) = budget_problems(base_repo)
     assert problem.message == (
         "the top-level goals' budgets add up to 900,000 CNY, more than the 880,000 CNY left "
-        "after the 12 % contingency reserve of the total 1,000,000 CNY: 20,000 CNY over")
+        "after the 12% contingency reserve of the total 1,000,000 CNY: 20,000 CNY over")
 
 
 def test_top_goals_within_the_total_when_there_is_no_reserve(base_repo):
@@ -132,7 +132,7 @@ def test_top_goals_within_the_total_when_there_is_no_reserve(base_repo):
 def test_sub_goals_over_their_goal_budget(base_repo):
     base_repo.write(PATH, STRATEGY.replace("budget: 60000", "budget: 100000"))
     assert budget_findings(base_repo) == [("PC501", PATH, 24)]
-    (problem,) = budget_problems(base_repo, locale="zh-CN")
+    (problem,) = budget_problems(base_repo, locale="zh-TW")
     assert problem.message == (
         "目標 線上渠道銷售額提升35% 之下的預算合計 180,000 CNY(子目標 180,000 CNY),"
         "超過該目標的預算 150,000 CNY:超出 30,000 CNY")
@@ -155,7 +155,7 @@ def test_contingency_below_the_range(base_repo):
     assert budget_findings(base_repo) == [("PC502", PATH, 9)]
     (problem,) = budget_problems(base_repo)
     assert str(problem.severity) == "warning"
-    assert problem.message == ("the contingency reserve is 5 % of the budget, below the 10–15 % "
+    assert problem.message == ("the contingency reserve is 5% of the budget, below the 10–15% "
                                "the plan should keep")
 
 
@@ -174,7 +174,7 @@ def test_contingency_at_the_ends_of_the_range_is_fine(base_repo):
 def test_missing_contingency_points_at_the_budget(base_repo):
     base_repo.write(PATH, STRATEGY.replace("\n      contingency: 12\n", "\n"))
     assert budget_findings(base_repo) == [("PC502", PATH, 6)]
-    (problem,) = budget_problems(base_repo, locale="zh-CN")
+    (problem,) = budget_problems(base_repo, locale="zh-TW")
     assert problem.message == "預算沒有設定預備金;計劃應保留總預算的 10–15%"
     # a range that starts at 0 accepts a budget without a reserve
     assert budget_findings(base_repo, thresholds=Thresholds(contingency=(0, 15))) == []

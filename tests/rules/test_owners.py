@@ -120,7 +120,7 @@ def test_zh_cn_message_names_the_task_and_the_fix(base_repo):
     start: 2024-07-05
     end: 2024-07-20
 """))
-    [problem] = problems(base_repo, "PC201", locale="zh-CN")
+    [problem] = problems(base_repo, "PC201", locale="zh-TW")
     assert problem.message == ("任務「直播腳本策劃」沒有負責人:請加上 `owner:`,"
                                "填寫 plans/team.yaml 中的人員 id")
 
@@ -271,7 +271,7 @@ def test_people_of_an_invalid_team_file_are_not_reported_again(base_repo):
 
 def test_unknown_owner_message_in_chinese(base_repo):
     base_repo.write(WS, workstream(TASKS_OWNED.replace("owner: chen.jie", "owner: chen.jei")))
-    [problem] = problems(base_repo, "PC202", locale="zh-CN")
+    [problem] = problems(base_repo, "PC202", locale="zh-TW")
     assert problem.message == "任務「直播賬號搭建」:負責人 `chen.jei` 不是團隊中的人員"
     assert problem.hint.startswith("是不是想寫 `chen.jie`?")
 
@@ -382,7 +382,7 @@ def test_a_long_list_of_tasks_is_cut_after_four(base_repo):
 
 def test_overload_message_in_chinese(base_repo):
     base_repo.write(WS, workstream(OVERLOADED))
-    [problem] = problems(base_repo, "PC204", locale="zh-CN",
+    [problem] = problems(base_repo, "PC204", locale="zh-TW",
                          thresholds=Thresholds(max_concurrent_tasks=3))
     assert problem.message == ("陳杰(`chen.jie`)在 2024-07-06 同時負責 4 個未完成任務,超過上限 3:"
                                "直播賬號搭建、樣品寄送、直播彩排、直播復盤")

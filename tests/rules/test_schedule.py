@@ -404,7 +404,7 @@ def test_start_before_predecessor_ends_is_a_warning_naming_the_overlap(base_repo
 
 def test_start_before_predecessor_message_in_chinese(base_repo):
     base_repo.write(WS, GANTT.format(start="2024-06-10"))
-    (problem,) = schedule_problems(base_repo, locale="zh-CN")
+    (problem,) = schedule_problems(base_repo, locale="zh-TW")
     assert problem.message == ("任務 選品與庫存對接 於 2024-06-10 開始,早於前置任務 直播賬號搭建 "
                                "的結束日期 2024-06-10:兩者重疊 1 天")
 
@@ -491,7 +491,7 @@ def test_overdue_task_and_milestone(base_repo):
                                             ("PC405", "plans/store-expansion.yaml", 19)]
     task, milestone = schedule_problems(base_repo)
     assert task.message == ("task 拓展5家新門店 was due on 2024-06-14 and is 1 day overdue at "
-                            "2024-06-15, at 60 % progress")
+                            "2024-06-15, at 60% progress")
     assert milestone.message.startswith("milestone 首批門店簽約完成 was due on 2024-06-12 and is 3 days")
 
 
@@ -580,7 +580,7 @@ def test_task_behind_plan_points_at_its_progress(base_repo):
     assert schedule_findings(base_repo) == [("PC406", "plans/store-expansion.yaml", 12)]
     (problem,) = schedule_problems(base_repo)
     assert problem.message == ("task 增加10家合作門店 is 45 points behind plan at 2024-06-15: "
-                               "planned 75 %, actual 30 % (the task's own `progress`)")
+                               "planned 75%, actual 30% (the task's own `progress`)")
 
 
 def test_behind_plan_from_a_report_points_at_the_task(base_repo):
@@ -612,7 +612,7 @@ def test_behind_plan_from_a_report_points_at_the_task(base_repo):
             adjustment: 增加門店拓展人員1名
         """)
     assert schedule_findings(base_repo) == [("PC406", "plans/store-expansion.yaml", 7)]
-    (problem,) = schedule_problems(base_repo, locale="zh-CN")
+    (problem,) = schedule_problems(base_repo, locale="zh-TW")
     assert problem.message == ("任務 增加10家合作門店 截至 2024-06-15 落後計劃 55 個百分點:"
                                "計劃進度 75%,實際進度 20%(來自 2024-W23 周報)")
 
@@ -646,7 +646,7 @@ def test_behind_plan_respects_the_threshold_and_leaves_overdue_to_pc405(base_rep
 
 
 def test_lag_at_the_threshold_is_fine(base_repo):
-    # the template's 選品與庫存對接: 100 % planned on its last day, 90 % done — 10 points,
+    # the template's 選品與庫存對接: 100% planned on its last day, 90% done — 10 points,
     # not more than the default 10
     base_repo.write(WS, GANTT.format(start="2024-06-11"))
     (selection,) = [t for t in base_repo.workspace().plan.tasks.values() if t.id == "selection"]

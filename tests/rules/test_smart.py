@@ -108,7 +108,7 @@ def test_not_specific_in_chinese(base_repo):
     start: 2024-07-01
     end: 2024-07-10
 """))
-    [problem] = problems(base_repo, "PC301", locale="zh-CN")
+    [problem] = problems(base_repo, "PC301", locale="zh-TW")
     assert problem.message == ("任務「優化直播產品話術」只說要做得更好,沒有說到什麼程度:"
                                "標題沒有數字、指標或交付物,也沒有 `metric:`")
 
@@ -190,7 +190,7 @@ def test_measurable_tasks_are_fine(base_repo):
 
 def test_not_measurable_in_chinese(base_repo):
     base_repo.write(WS, workstream(TASKS_TO_MEASURE))
-    first, _ = problems(base_repo, "PC302", locale="zh-CN")
+    first, _ = problems(base_repo, "PC302", locale="zh-TW")
     assert first.message == "任務「直播賬號搭建」既沒有 `deliverable`(交付標準)也沒有 `metric`,無法判斷何時完成"
 
 
@@ -227,13 +227,13 @@ GROWTH = """\
 
 def test_growth_above_the_cap(base_repo):
     base_repo.write(H2, strategy(GROWTH))
-    # +120 %; 60 → 25 is 140 % better; a down target of 0; baseline 0 and none: no growth
+    # +120%; 60 → 25 is 140% better; a down target of 0; baseline 0 and none: no growth
     assert smart_findings(base_repo) == [("PC303", H2, 9), ("PC303", H2, 14), ("PC303", H2, 19)]
     up, down, zero = problems(base_repo, "PC303")
     assert up.severity == Severity.WARNING
     assert up.message == ("goal 線上銷售額翻倍: 線上銷售額 from 500 to 1100 萬元 is a growth of "
-                          "120 %, more than the growth cap of 100 %")
-    assert "140 %" in down.message and "zero" in zero.message
+                          "120%, more than the growth cap of 100%")
+    assert "140%" in down.message and "zero" in zero.message
 
 
 def test_growth_at_the_cap_is_fine(base_repo):
@@ -253,7 +253,7 @@ def test_growth_cap_is_configurable_and_applies_to_task_metrics(base_repo):
     end: 2024-12-31
     metric: {name: 場均GMV, unit: 萬元, baseline: 2, target: 3}
 """))
-    # sales-up-30 +30 %, online-up-35 +35 % (540 over 400), the task's GMV +50 %
+    # sales-up-30 +30%, online-up-35 +35% (540 over 400), the task's GMV +50%
     assert smart_findings(base_repo, thresholds=Thresholds(growth_cap=25)) == [
         ("PC303", "plans/strategy.yaml", 11), ("PC303", "plans/strategy.yaml", 19),
         ("PC303", WS, 12)]
@@ -262,7 +262,7 @@ def test_growth_cap_is_configurable_and_applies_to_task_metrics(base_repo):
 
 def test_not_achievable_in_chinese(base_repo):
     base_repo.write(H2, strategy(GROWTH))
-    _, down, _ = problems(base_repo, "PC303", locale="zh-CN")
+    _, down, _ = problems(base_repo, "PC303", locale="zh-TW")
     assert down.message == ("目標「新客獲客成本降至25元/人」:新客獲客成本(CAC)從 60 降到 25 元/人,"
                             "改善 140%(基準值 ÷ 目標值),超過增長上限 100%")
 
@@ -319,7 +319,7 @@ def test_cancelled_tasks_are_not_counted(base_repo):
 
 def test_not_relevant_in_chinese(base_repo):
     base_repo.write(WS, workstream(TWO_TASKS, goal=""))
-    [problem] = problems(base_repo, "PC304", locale="zh-CN")
+    [problem] = problems(base_repo, "PC304", locale="zh-TW")
     assert problem.message == "工作流「抖音直播帶貨計劃」及其 2 個任務都沒有關聯任何目標:請在工作流加上 `goal:`"
 
 
@@ -452,7 +452,7 @@ def test_task_dates_are_checked_against_the_strategy_of_their_goal(base_repo):
 
 def test_not_time_bound_in_chinese(base_repo):
     base_repo.write(H2, strategy(GOAL_DATES))
-    missing, due, _ = problems(base_repo, "PC305", locale="zh-CN")
+    missing, due, _ = problems(base_repo, "PC305", locale="zh-TW")
     assert missing.message == "目標「季度有效線索1000條」沒有完成時間:請加上 `due:`(YYYY-MM-DD)或 `period:`"
     assert due.message == ("目標「新品首月銷售額300萬元」:`due` 2025-01-31 不在策略「2024 下半年策略」"
                            "的週期內(2024-07-01 至 2024-12-31)")

@@ -179,7 +179,7 @@ def test_pc601_in_chinese(plan_repo):
     planned: 補充賬號資料
     done: yes
 """)
-    [problem] = problems(plan_repo, "PC601", locale="zh-CN")
+    [problem] = problems(plan_repo, "PC601", locale="zh-TW")
     assert problem.message == ("周報條目中的任務 `douyin-live/acount` 不在任何工作流中:"
                                "請寫成工作流文件中任務的完整 id `工作流/任務`")
     assert problem.hint == "是不是想寫 `douyin-live/account`?"
@@ -222,7 +222,7 @@ def test_pc602_tasks_finished_before_the_week_cancelled_or_elsewhere_are_not_exp
         department: marketing
         entries: []
     """)
-    # W24: 直播賬號搭建 reached 100 % in W23; 選品與庫存對接 is cancelled.
+    # W24: 直播賬號搭建 reached 100% in W23; 選品與庫存對接 is cancelled.
     assert tracking(plan_repo) == []
 
 
@@ -280,7 +280,7 @@ def test_pc602_in_chinese(plan_repo):
     planned: 完成直播賬號企業認證
     done: yes
 """)
-    [problem] = problems(plan_repo, "PC602", locale="zh-CN")
+    [problem] = problems(plan_repo, "PC602", locale="zh-TW")
     assert problem.message == (
         "市場部 2024-W23 周報缺少任務「選品與庫存對接」(douyin-live/selection)的條目,該任務排期 "
         "2024-06-05 至 2024-06-15:請加上 `task: douyin-live/selection` 的條目")
@@ -289,16 +289,16 @@ def test_pc602_in_chinese(plan_repo):
 # --- PC603 kpi-deviation ---------------------------------------------------------------------
 
 def test_pc603_latest_kpi_more_than_ten_percent_below_target(plan_repo):
-    # online-up-35 targets 540 萬元: 485 is 89.8 %, just under the 90 % line.
+    # online-up-35 targets 540 萬元: 485 is 89.8%, just under the 90% line.
     write_w23(plan_repo, BOTH_DONE, "  - {goal: online-up-35, value: 485}\n")
     assert tracking(plan_repo) == [("PC603", "plans/reports/w23.yaml", 14)]
     [problem] = problems(plan_repo, "PC603")
     assert problem.severity is Severity.WARNING
-    assert "90 % of the target 540 萬元, more than 10 % below" in problem.message
+    assert "90% of the target 540 萬元, more than 10% below" in problem.message
 
 
 def test_pc603_exactly_at_the_threshold_is_not_a_deviation(plan_repo):
-    write_w23(plan_repo, BOTH_DONE, "  - {goal: online-up-35, value: 486}\n")  # 90 %
+    write_w23(plan_repo, BOTH_DONE, "  - {goal: online-up-35, value: 486}\n")  # 90%
     assert tracking(plan_repo) == []
 
 
@@ -332,11 +332,11 @@ def test_pc603_only_the_latest_counted_value_counts(plan_repo):
 
 
 def test_pc603_exceeded_is_a_note(plan_repo):
-    write_w23(plan_repo, BOTH_DONE, "  - {goal: online-up-35, value: 600}\n")  # 111 %
+    write_w23(plan_repo, BOTH_DONE, "  - {goal: online-up-35, value: 600}\n")  # 111%
     assert tracking(plan_repo) == [("PC603", "plans/reports/w23.yaml", 14)]
     [problem] = problems(plan_repo, "PC603")
     assert problem.severity is Severity.INFO
-    assert "111 %" in problem.message and "raising the target" in problem.message
+    assert "111%" in problem.message and "raising the target" in problem.message
 
 
 REVIEW = """\
@@ -363,10 +363,10 @@ rows:
 
 
 def test_pc603_review_row_below_target(base_repo):
-    # CAC is lower-is-better: 50/60 = 83 %; 19/20 = 95 % is within 10 %.
+    # CAC is lower-is-better: 50/60 = 83%; 19/20 = 95% is within 10%.
     base_repo.write("plans/reviews/2024-Q2.yaml", REVIEW)
     assert tracking(base_repo) == [("PC603", "plans/reviews/2024-Q2.yaml", 9)]
-    [problem] = problems(base_repo, "PC603", locale="zh-CN")
+    [problem] = problems(base_repo, "PC603", locale="zh-TW")
     assert problem.message == ("評估 2024-Q2:新客獲客成本(CAC) 實際 60 元/人,目標 50 元/人,達成率 83%,"
                                "低於目標超過 10%:請在 `analysis` 寫明差異原因,在 `actions` 寫明改進措施")
 
@@ -447,7 +447,7 @@ LAGGING = """\
 
 
 def test_pc605_lagging_task_without_adjustment(plan_repo):
-    # 選品與庫存對接 should be at 100 % on 06-15 and is at 60 %: 40 points behind.
+    # 選品與庫存對接 should be at 100% on 06-15 and is at 60%: 40 points behind.
     write_w23(plan_repo, LAGGING)
     assert tracking(plan_repo) == [("PC605", "plans/reports/w23.yaml", 9)]
     [problem] = problems(plan_repo, "PC605")
@@ -465,7 +465,7 @@ def test_pc605_schedule_lag_is_configurable(plan_repo):
 
 
 def test_pc605_overdue_task_in_chinese(plan_repo):
-    # 直播賬號搭建 ended 06-10 and stands at 95 %: overdue, though only 5 points behind.
+    # 直播賬號搭建 ended 06-10 and stands at 95%: overdue, though only 5 points behind.
     write_w23(plan_repo, """\
   - task: douyin-live/account
     planned: 完成直播賬號企業認證
@@ -478,7 +478,7 @@ def test_pc605_overdue_task_in_chinese(plan_repo):
     progress: 100
 """)
     assert tracking(plan_repo) == [("PC605", "plans/reports/w23.yaml", 5)]
-    [problem] = problems(plan_repo, "PC605", locale="zh-CN")
+    [problem] = problems(plan_repo, "PC605", locale="zh-TW")
     assert problem.message == ("任務「直播賬號搭建」已逾期(計劃完成 2024-06-10),但最近一次周報條目(2024-W23)"
                                "沒有調整措施:請加上 `adjustment:` 說明調整措施和新的完成日期")
 

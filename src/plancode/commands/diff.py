@@ -136,7 +136,7 @@ def summary_line(diff: Any, a: Any, b: Any, phrases: Any) -> str:
     text = phrases.summary(diff)
     unread = len(a.unreadable) + len(b.unreadable)
     if unread:
-        sep = "," if phrases.m.locale == "zh-CN" else "; "
+        sep = "," if phrases.m.chinese else "; "
         text += sep + phrases.m("diffcmd-not-read", n=unread, s=_plural(unread))
     return text
 

@@ -1,6 +1,6 @@
 """``plancode init [DIR]``: a new plan repository, ready for a team and for CI.
 
-It writes ``plancode.yaml``, a small example plan set in Chinese (team, strategy, one
+It writes ``plancode.yaml``, a small example plan set in the chosen locale (team, strategy, one
 workstream, one weekly report, one review), the JSON Schemas with the editor settings
 that use them, the GitHub workflow that runs the plancode action, the pre-commit
 config and ``.gitattributes`` for plan-aware ``git diff``.
@@ -104,8 +104,27 @@ def fill(text: str, values: dict[str, str]) -> str:
     return text
 
 
-def starter_files(today: dt.date) -> dict[str, bytes]:
-    """Relative path -> content of every file ``init`` writes, in the order it writes them."""
+#: the example plan files, written in the locale chosen (the others are the same in every locale)
+PLAN_FILES = ("plancode.yaml", "team.yaml", "strategy.yaml", "workstream.yaml", "report.yaml", "review.yaml")
+
+
+def starter_text(source: str, locale: str) -> str:
+    """A starter file in ``locale``: ``en/`` for English; the Chinese ones are written in
+    Traditional characters and converted to Simplified for zh-CN, like every message."""
+    starter = resources.files("plancode.starter")
+    if source in PLAN_FILES and not i18n.is_chinese(locale):
+        return starter.joinpath("en", source).read_text("utf-8")
+    text = starter.joinpath(source).read_text("utf-8")
+    if source not in PLAN_FILES:
+        return text
+    if locale == "zh-TW":
+        return text.replace("locale: zh-CN ", "locale: zh-TW ", 1)
+    return i18n.simplified(text)
+
+
+def starter_files(today: dt.date, locale: str = "zh-CN") -> dict[str, bytes]:
+    """Relative path -> content of every file ``init`` writes, in the order it writes them;
+    the example plans in ``locale``."""
     values = tokens(today)
     year, week, quarter = values["@YEAR@"], values["@LAST_WEEK@"], values["@LAST_QUARTER@"]
     starter = resources.files("plancode.starter")
@@ -122,7 +141,7 @@ def starter_files(today: dt.date) -> dict[str, bytes]:
         ".gitignore": "gitignore",
         ".vscode/settings.json": "vscode-settings.json",
     }
-    files = {target: fill(starter.joinpath(source).read_text("utf-8"), values).encode("utf-8")
+    files = {target: fill(starter_text(source, locale), values).encode("utf-8")
              for target, source in layout.items()}
     schemas = resources.files("plancode.schemas")
     for name in SCHEMAS:
@@ -137,14 +156,15 @@ def starter_files(today: dt.date) -> dict[str, bytes]:
 def command(state: State, directory: Path) -> None:
     """Start a plan repository in DIRECTORY (default: here): plancode.yaml, example plans,
     JSON Schemas and editor settings, the GitHub workflow, the pre-commit config and
-    .gitattributes. Existing files are never replaced: they are skipped and named."""
+    .gitattributes. The example plans are written in --locale (default zh-CN, Simplified
+    Chinese). Existing files are never replaced: they are skipped and named."""
     from ..i18n import DEFAULT_LOCALE, Messages
     from ._writing import shown, write_file
 
     messages = Messages(state.locale or DEFAULT_LOCALE)
     target = directory if directory.is_absolute() else state.cwd / directory
     created = skipped = 0
-    for relative, data in starter_files(state.as_of or dt.date.today()).items():
+    for relative, data in starter_files(state.as_of or dt.date.today(), state.locale or "zh-CN").items():
         path = target / relative
         where = shown(path, state.cwd)
         try:

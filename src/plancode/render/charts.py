@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
 
+from ..i18n import is_chinese
 from ..model import Plan
 from ..model.entities import Review, Task
 from .labels import Labels, number, percent
@@ -97,7 +98,7 @@ def _shorten(text: str, max_em: float) -> str:
 
 
 def _month_label(day: dt.date, locale: str, with_year: bool) -> str:
-    if locale == "zh-CN":
+    if is_chinese(locale):
         return f"{day.year}年{day.month}月" if with_year else f"{day.month}月"
     name = _EN_MONTHS[day.month - 1]  # not strftime: that follows the process locale
     return f"{name} {day.year}" if with_year else name
@@ -107,7 +108,7 @@ _EN_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oc
 
 
 def _day_label(day: dt.date, locale: str) -> str:
-    if locale == "zh-CN":
+    if is_chinese(locale):
         return f"{day.month}月{day.day}日"
     return f"{day.day} {_EN_MONTHS[day.month - 1]}"
 
@@ -143,7 +144,7 @@ def date_ticks(lo: dt.date, hi: dt.date, locale: str) -> dict[str, list]:
         for i, day in enumerate(mondays[::step]):
             label = _day_label(day, locale)
             if i == 0 or (day.month == 1 and day.day <= 7 * step):
-                label = f"{day.year}年{label}" if locale == "zh-CN" else f"{label} {day.year}"
+                label = f"{day.year}年{label}" if is_chinese(locale) else f"{label} {day.year}"
             major.append([day.isoformat(), label])
         labelled = set(mondays[::step])
         return {"major": major, "minor": [d.isoformat() for d in mondays if d not in labelled]}
@@ -153,7 +154,7 @@ def date_ticks(lo: dt.date, hi: dt.date, locale: str) -> dict[str, list]:
         majors, minor = _month_starts(lo, hi, 3), _month_starts(lo, hi)
     else:
         years = _month_starts(lo, hi, 12)
-        suffix = "年" if locale == "zh-CN" else ""
+        suffix = "年" if is_chinese(locale) else ""
         return {"major": [[d.isoformat(), f"{d.year}{suffix}"] for d in years],
                 "minor": [d.isoformat() for d in _month_starts(lo, hi, 3) if d.month != 1]}
     for i, day in enumerate(majors):
@@ -283,7 +284,7 @@ def _gantt_spec(plan: Plan, tasks: list[Task], title: str, labels: Labels,
 
 
 def achievement_chart(review: Review, labels: Labels, kpi_deviation: float = 10) -> Chart:
-    """Achievement % per KPI row of one review: bars coloured by alert, a 100 % line and
+    """Achievement % per KPI row of one review: bars coloured by alert, a 100% line and
     the ±``kpi_deviation`` band (pass the configured threshold). A row whose achievement
     is undefined (divisor 0) shows "—" and no bar."""
     rows = []

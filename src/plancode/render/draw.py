@@ -349,21 +349,21 @@ def _achievement(spec: dict[str, Any]):
     pad = (hi - lo) * 0.01
     for i, row in enumerate(rows):
         at = max(row["value"], 0) + pad if row["value"] is not None else pad
-        # on a white ground: the figure stays legible where it crosses the 100 % line
+        # on a white ground: the figure stays legible where it crosses the 100% line
         ax.text(at, i, row["text"], va="center", ha="left", fontsize=FONT_SIZE,
                 color=TEXT_COLOUR if row["value"] is not None else MUTED, zorder=4,
                 bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0, "alpha": 0.85})
     ax.set_yticks(range(len(rows)), [r["label"] for r in rows])
     ax.tick_params(axis="y", length=0, pad=6)
     ax.spines["left"].set_visible(False)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g} %"))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}%"))
     ax.grid(True, axis="x", color=GRID, linewidth=0.6)
     ax.set_axisbelow(True)
     ax.set_xlabel(spec["axis_label"], fontsize=SMALL, color=MUTED)
     _title(fig, width, height, left, spec["title"], spec["subtitle"])
     handles = [Patch(facecolor=e["colour"], label=e["label"]) for e in spec["legend"]]
     handles.append(Patch(facecolor="#2b8a3e", alpha=0.1, label=spec["band_label"]))
-    handles.append(Line2D([], [], color=TEXT_COLOUR, linewidth=1.2, label="100 %"))
+    handles.append(Line2D([], [], color=TEXT_COLOUR, linewidth=1.2, label="100%"))
     _legend(fig, handles, width, left, columns=5)
     return fig
 

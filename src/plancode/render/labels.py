@@ -1,9 +1,12 @@
-"""Labels of the site and the Markdown reports in the two locales, and the few number
+"""Labels of the site and the Markdown reports in the three locales (zh-CN derived from the
+Traditional column, see :mod:`plancode.i18n`), and the few number
 formats every page shares. Pages never format figures on their own."""
 
 from __future__ import annotations
 
 from ..views.formats import date, number, percent  # the number formats every page shares
+
+from ..i18n import is_chinese, pick
 
 __all__ = ["LABELS", "Labels", "date", "number", "percent"]
 
@@ -160,7 +163,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "baseline": ("Baseline", "基線"),
     "chart.part": ("part {part} of {parts}", "第 {part}/{parts} 部分"),
     "chart.on_target": ("On target", "達標"),
-    "chart.tolerance": ("±{deviation} % tolerance", "±{deviation}% 容差範圍"),
+    "chart.tolerance": ("±{deviation}% tolerance", "±{deviation}% 容差範圍"),
     "chart.achievement_title": ("Achievement by KPI, {period}", "{period} 各指標達成率"),
     "chart.kpi_baseline": ("Baseline", "基準值"),
     "chart.weekly_value": ("Weekly reported value", "周報數值"),
@@ -354,8 +357,17 @@ class Labels:
 
     def __init__(self, locale: str):
         self.locale = locale
-        self._index = 1 if locale == "zh-CN" else 0
+        self.chinese = is_chinese(locale)
+        self._index = 1 if self.chinese else 0
+        self._cache: dict[str, str] = {}
 
     def __call__(self, key: str) -> str:
-        pair = LABELS.get(key)
-        return pair[self._index] if pair else key
+        found = self._cache.get(key)
+        if found is None:
+            pair = LABELS.get(key)
+            found = self._cache[key] = pick(pair, self.locale) if pair else key
+        return found
+
+    def text(self, pair: tuple[str, str]) -> str:
+        """Any (English, Traditional Chinese) pair in this locale (zh-CN: Simplified)."""
+        return pick(pair, self.locale)

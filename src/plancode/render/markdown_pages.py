@@ -110,7 +110,7 @@ class PageContexts:
         return self.L(f"status.{task.status}")
 
     def achievement(self, pct: int | None, divisor_zero: str | None) -> str:
-        """'111 %', or '—' with the reason when the figure is undefined."""
+        """'111%', or '—' with the reason when the figure is undefined."""
         if pct is not None:
             return percent(pct)
         if divisor_zero:
@@ -277,14 +277,14 @@ class PageContexts:
             prefix = f"{b.strategy.title} · " if len(budgets) > 1 else ""
             rows.append([prefix + L("total"), self.money(budget.total, cur)])
             if b.contingency is not None:
-                rows.append([prefix + L("contingency"), f"{number(budget.contingency)} % · "
+                rows.append([prefix + L("contingency"), f"{number(budget.contingency)}% · "
                              f"{self.money(b.contingency, cur)}"])
             for module in b.allocation:
                 rows.append([f"{prefix}{L('md.allocation')} · {module.label}",
-                             f"{number(module.share)} % · {self.money(module.amount, cur)}"])
+                             f"{number(module.share)}% · {self.money(module.amount, cur)}"])
             if b.allocation:
                 rows.append([prefix + L("allocated"),
-                             f"{number(b.allocated_share)} % · {self.money(b.allocated, cur)}"])
+                             f"{number(b.allocated_share)}% · {self.money(b.allocated, cur)}"])
             if b.goal_budgets:
                 rows.append([prefix + L("goal_budgets"), self.money(b.goals, cur)])
         ev, cur = plan.earned_value, self.currency()

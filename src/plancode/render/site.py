@@ -336,7 +336,7 @@ class _Site:
                       '</span></span>\n</span>')
 
     def _planned_actual_figures(self, planned: float | None, actual: float | None) -> str:
-        """The two bars, then the two figures: '54 % / 70 %'."""
+        """The two bars, then the two figures: '54% / 70%'."""
         return (f'{self.planned_actual(planned, actual)} <span class="figure">'
                 f'{escape(fmt.percent(planned))} / {escape(fmt.percent(actual))}</span>')
 

@@ -4,7 +4,7 @@ pure Python: no matplotlib, about a millisecond a chart.
 Why: a chart shown as an image shrinks with the page — matplotlib's 9-inch figures put
 ≈ 4–6 px text on a phone. These charts are drawn for where they are shown: the KPI
 trend, burn-up and achievement charts are 360 units wide with 11.5-unit text and are
-shown at 100 % of their box (at most 36 rem), so a phone (≈ 360 px) shows the text at
+shown at 100% of their box (at most 36 rem), so a phone (≈ 360 px) shows the text at
 ≈ 11.5 px and a desktop a little larger; the load chart keeps one unit per CSS pixel and
 scrolls sideways. Text stays text: it can be searched, read aloud and hovered (each
 point and bar has a ``<title>``).
@@ -193,7 +193,7 @@ def achievement(spec: dict[str, Any]) -> tuple[str, float, float]:
     for value in _nice(hi, min(lo, 0)):
         if lo <= value <= hi:
             svg.line(x(value), top, x(value), bottom, GRID, 0.8, cls="c-grid")
-            svg.text(x(value), bottom + 13, f"{_tick_text(value)} %", SMALL, "middle", MUTED, "c-muted")
+            svg.text(x(value), bottom + 13, f"{_tick_text(value)}%", SMALL, "middle", MUTED, "c-muted")
     judged = spec.get("judged", True)
     for i, row in enumerate(rows):
         ry = top + i * row_h
@@ -209,7 +209,7 @@ def achievement(spec: dict[str, Any]) -> tuple[str, float, float]:
     y = bottom + 32
     items = ([("box", e["colour"], e["label"]) for e in spec["legend"]] if judged
              else [("box", "#98a2b3", spec.get("not_judged_label", ""))])
-    items += [("box", "#cfe5d4", spec["band_label"]), ("line", INK, "100 %")]
+    items += [("box", "#cfe5d4", spec["band_label"]), ("line", INK, "100%")]
     y = _legend(svg, items, y)
     return svg.svg(W, y, spec["title"], "c-fit"), W, y
 

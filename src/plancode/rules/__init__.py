@@ -45,7 +45,36 @@ class Rule:
         return self.code[:3]
 
     def title_in(self, messages: Messages) -> str:
-        return self.title[1] if messages.locale == "zh-CN" else self.title[0]
+        return messages.text(self.title)
+
+    def doc_in(self, messages: Messages) -> str:
+        """The docs in the locale: in Chinese, the rationale of :mod:`.docs_zh` and the
+        docstring's examples under Chinese headings (the English docstring when the rule
+        has no Chinese rationale yet)."""
+        from .docs_zh import HEADINGS, RATIONALE
+
+        rationale = RATIONALE.get(self.code)
+        if not messages.chinese or rationale is None:
+            return self.doc
+        parts = [messages.text((rationale, rationale))]
+        prose: list[str] = []
+        block: list[str] | None = None
+        for line in self.doc.splitlines():
+            if block is not None:
+                block.append(line)
+                if line.startswith("```"):
+                    text = "\n".join(block)  # plancode's own example: zh-CN shows it in Simplified
+                    parts.append(messages.text((text, text)))
+                    block = None
+            elif line.startswith("```"):
+                before = " ".join(prose)
+                heading = next((zh for en, zh in HEADINGS if en in before), None)
+                block = [messages.text((heading, heading)) + ":"] if heading else []
+                block.append(line)
+                prose = []
+            else:
+                prose.append(line)
+        return "\n\n".join(parts)
 
 
 REGISTRY: dict[str, Rule] = {}

@@ -18,15 +18,15 @@ from . import Context, rule
 i18n.register({
     # PC501
     "over-allocated-shares": (
-        "the budget shares add up to {sum} % ({lines}), more than 100 %: {over} points over",
+        "the budget shares add up to {sum}% ({lines}), more than 100%: {over} points over",
         "預算分配比例合計 {sum}%({lines}),超過 100%:超出 {over} 個百分點",
     ),
     "over-allocated-shares-line": (
-        "{name} {value} %",
+        "{name} {value}%",
         "{name} {value}%",
     ),
     "over-allocated-shares-contingency": (
-        "{value} % contingency",
+        "{value}% contingency",
         "預備金 {value}%",
     ),
     "over-allocated-shares-hint": (
@@ -41,7 +41,7 @@ i18n.register({
     ),
     "over-allocated-goals-reserve": (
         "the top-level goals' budgets add up to {sum}, more than the {limit} left after the "
-        "{contingency} % contingency reserve of the total {total}: {over} over",
+        "{contingency}% contingency reserve of the total {total}: {over} over",
         "一級目標預算合計 {sum},超過總預算 {total} 扣除 {contingency}% 預備金後可分配的 "
         "{limit}:超出 {over}",
     ),
@@ -70,17 +70,17 @@ i18n.register({
     ),
     # PC502
     "contingency-range-low": (
-        "the contingency reserve is {value} % of the budget, below the {low}–{high} % the "
+        "the contingency reserve is {value}% of the budget, below the {low}–{high}% the "
         "plan should keep",
         "預備金佔預算 {value}%,低於應保留的 {low}–{high}%",
     ),
     "contingency-range-high": (
-        "the contingency reserve is {value} % of the budget, above the {low}–{high} % the "
+        "the contingency reserve is {value}% of the budget, above the {low}–{high}% the "
         "plan should keep",
         "預備金佔預算 {value}%,高於應保留的 {low}–{high}%",
     ),
     "contingency-range-missing": (
-        "the budget keeps no contingency reserve; plans keep {low}–{high} % of the total",
+        "the budget keeps no contingency reserve; plans keep {low}–{high}% of the total",
         "預算沒有設定預備金;計劃應保留總預算的 {low}–{high}%",
     ),
     "contingency-range-hint": (
@@ -109,12 +109,12 @@ def _money(value: float, strategy: Strategy | None) -> str:
 def over_allocated(plan: Plan, ctx: Context) -> Iterator[Finding]:
     """
     More money is handed out than there is. The templates split a budget by share
-    (promotion 40 %, channel support 30 %, training 10 %, plus a contingency reserve) and
+    (promotion 40%, channel support 30%, training 10%, plus a contingency reserve) and
     decompose it down the goal tree; when the parts add up to more than the whole, some
     of the planned work cannot be paid for. Three sums are checked, each against its
     parent's `budget`:
 
-    - a strategy's `allocation` shares plus its `contingency`: at most 100 %;
+    - a strategy's `allocation` shares plus its `contingency`: at most 100%;
     - its top-level goals' budgets: at most `budget.total` minus the contingency reserve
       (the total includes the reserve, and the reserve is not for goals);
     - a goal's sub-goals' budgets plus the budgets of the tasks linked to it directly
@@ -223,9 +223,9 @@ def _goal(plan: Plan, goal: Goal, ctx: Context) -> Iterator[Finding]:
 def contingency_range(plan: Plan, ctx: Context) -> Iterator[Finding]:
     """
     A strategy's budget keeps a contingency reserve (預備金) outside the accepted range,
-    `thresholds.contingency` (default 10–15 %, both ends included). The templates keep
-    10–15 % of the budget in reserve for the unplanned — a competitor's promotion, a
-    failed live stream that must be rerun; some teams keep 10–20 % and set
+    `thresholds.contingency` (default 10–15%, both ends included). The templates keep
+    10–15% of the budget in reserve for the unplanned — a competitor's promotion, a
+    failed live stream that must be rerun; some teams keep 10–20% and set
     `thresholds.contingency: [10, 20]`. A reserve below the range leaves nothing for
     surprises; one above it ties up money that should be working. A budget with no
     `contingency:` at all keeps no reserve and is reported too (unless the range starts

@@ -1,7 +1,7 @@
 """PC503/PC504 · budgets by module and spending (SPEC §5.5).
 
-A strategy's `budget.allocation` splits its total between modules (promotion 40 %,
-channel 30 %…); a workstream's `module` says which share it draws on. The model sums the
+A strategy's `budget.allocation` splits its total between modules (promotion 40%,
+channel 30%…); a workstream's `module` says which share it draws on. The model sums the
 task budgets planned and the money spent per module (model/money.py); these rules compare.
 """
 
@@ -18,7 +18,7 @@ from . import Context, rule
 i18n.register({
     "module-over-allocated": (
         "module {module} of strategy {strategy}: its workstreams' task budgets add up to "
-        "{planned}, above its allocation of {allocated} ({share} % of {total})",
+        "{planned}, above its allocation of {allocated} ({share}% of {total})",
         "策略 {strategy} 的模塊 {module}:其工作流的任務預算合計 {planned},超過分配額 {allocated}"
         "(總預算 {total} 的 {share}%)",
     ),

@@ -375,7 +375,7 @@ def _overloads(tasks: list[tuple[int, Task]], limit: int
 
 def _task_names(tasks: list[Task], ctx: Context) -> str:
     tasks = sorted(tasks, key=lambda t: t.start)
-    separator = "、" if ctx.messages.locale == "zh-CN" else ", "
+    separator = ctx.messages.separator
     shown = separator.join(t.name for t in tasks[:OVERLOAD_NAMED])
     if len(tasks) > OVERLOAD_NAMED:
         shown += ctx.messages("owner-overloaded-more", count=len(tasks) - OVERLOAD_NAMED)

@@ -79,13 +79,13 @@ i18n.register({
     ),
     # PC405
     "overdue": (
-        "task {task} was due on {end} and is {days} day{s} overdue at {as_of}, at {progress} % "
+        "task {task} was due on {end} and is {days} day{s} overdue at {as_of}, at {progress}% "
         "progress",
         "任務 {task} 應於 {end} 完成,截至 {as_of} 已逾期 {days} 天,進度 {progress}%",
     ),
     "overdue-milestone": (
         "milestone {task} was due on {end} and is {days} day{s} overdue at {as_of}, at "
-        "{progress} % progress",
+        "{progress}% progress",
         "里程碑 {task} 應於 {end} 達成,截至 {as_of} 已逾期 {days} 天,進度 {progress}%",
     ),
     "overdue-hint": (
@@ -95,8 +95,8 @@ i18n.register({
     ),
     # PC406
     "behind-plan": (
-        "task {task} is {lag} points behind plan at {as_of}: planned {planned} %, "
-        "actual {actual} % ({source})",
+        "task {task} is {lag} points behind plan at {as_of}: planned {planned}%, "
+        "actual {actual}% ({source})",
         "任務 {task} 截至 {as_of} 落後計劃 {lag} 個百分點:計劃進度 {planned}%,"
         "實際進度 {actual}%({source})",
     ),
@@ -478,7 +478,7 @@ def behind_plan(plan: Plan, ctx: Context) -> Iterator[Finding]:
     """
     A task in progress is more than `thresholds.schedule_lag` points (default 10) behind
     where it should be at the as-of date. Planned progress grows linearly over the task's
-    days (2024-06-10..2024-06-20 is 54.5 % planned on 2024-06-15); actual progress comes
+    days (2024-06-10..2024-06-20 is 54.5% planned on 2024-06-15); actual progress comes
     from the latest weekly report, else the task's own `progress`. The templates' rule:
     a lagging task's owner analyses the cause and posts an adjustment (調整措施) within
     24 hours. Overdue tasks are reported by PC405 instead; finished, blocked and

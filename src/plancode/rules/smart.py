@@ -82,13 +82,13 @@ i18n.register({
     ),
     # --- PC303 -------------------------------------------------------------------------------
     "not-achievable-up": (
-        "{record}: {metric} from {baseline} to {target}{unit} is a growth of {growth} %, "
-        "more than the growth cap of {cap} %",
+        "{record}: {metric} from {baseline} to {target}{unit} is a growth of {growth}%, "
+        "more than the growth cap of {cap}%",
         "{record}:{metric}從 {baseline} 到 {target}{unit},增長 {growth}%,超過增長上限 {cap}%",
     ),
     "not-achievable-down": (
         "{record}: {metric} down from {baseline} to {target}{unit} is an improvement of "
-        "{growth} % (baseline ÷ target), more than the growth cap of {cap} %",
+        "{growth}% (baseline ÷ target), more than the growth cap of {cap}%",
         "{record}:{metric}從 {baseline} 降到 {target}{unit},改善 {growth}%(基準值 ÷ 目標值),"
         "超過增長上限 {cap}%",
     ),
@@ -243,7 +243,7 @@ def not_specific(plan: Plan, ctx: Context) -> Iterator[Finding]:
 @rule("PC302", "not-measurable", Severity.ERROR, ("Not measurable", "無法衡量"))
 def not_measurable(plan: Plan, ctx: Context) -> Iterator[Finding]:
     """M of SMART: each goal has a metric with a numeric target, so that its achievement
-    rate (達成率) can be computed and the 10 % deviation alert can fire; each task has a
+    rate (達成率) can be computed and the 10% deviation alert can fire; each task has a
     deliverable (交付標準) or a metric, so that "done" means something checkable.
 
     Severity depends on the record (the configured `rules: {PC302: …}` still overrides
@@ -327,10 +327,10 @@ def not_achievable(plan: Plan, ctx: Context) -> Iterator[Finding]:
     For a metric with a `baseline:` and a `target:` (goals, and tasks that are not
     cancelled):
     - `direction: up` (higher is better, the default): growth = (target − baseline) ÷
-      baseline × 100, reported when above growth_cap. 1000 → 2500 is +150 %.
+      baseline × 100, reported when above growth_cap. 1000 → 2500 is +150%.
     - `direction: down` (lower is better, e.g. acquisition cost): the same improvement
       measured as a ratio, (baseline ÷ target − 1) × 100, so that halving a cost counts
-      as doubling a sale (60 → 25 元/人 is 140 %). A target of 0 or below is always
+      as doubling a sale (60 → 25 元/人 is 140%). A target of 0 or below is always
       reported: such a figure cannot be planned down to nothing.
 
     Without a baseline, or with a baseline of 0 or below, growth is undefined and

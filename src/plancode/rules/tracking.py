@@ -1,7 +1,7 @@
 """PC6 · tracking: weekly reports, KPI deviations and adjustments.
 
 These rules encode step 3 of the practice (跟蹤): every department reports its active
-tasks each week (模板3 營銷執行跟蹤表), a KPI more than 10 % off target raises an alert, an
+tasks each week (模板3 營銷執行跟蹤表), a KPI more than 10% off target raises an alert, an
 unfinished task says why (未完成原因), and a lagging task's owner posts an adjustment
 (調整措施) within 24 hours.
 """
@@ -53,52 +53,52 @@ i18n.register({
     ),
     # --- PC603 ---------------------------------------------------------------------------
     "kpi-deviation-below": (
-        "goal {goal}: {metric} is {actual} in {when}, {pct} % of the target {target}, "
-        "more than {deviation} % below: analyse the cause and post an adjustment",
+        "goal {goal}: {metric} is {actual} in {when}, {pct}% of the target {target}, "
+        "more than {deviation}% below: analyse the cause and post an adjustment",
         "目標 {goal}:{metric} 在 {when} 為 {actual},達成率 {pct}%(目標 {target}),"
         "低於目標超過 {deviation}%:請分析原因並提出調整措施",
     ),
     "kpi-deviation-exceeded": (
-        "goal {goal}: {metric} is {actual} in {when}, {pct} % of the target {target}, "
-        "more than {deviation} % above: consider raising the target",
+        "goal {goal}: {metric} is {actual} in {when}, {pct}% of the target {target}, "
+        "more than {deviation}% above: consider raising the target",
         "目標 {goal}:{metric} 在 {when} 為 {actual},達成率 {pct}%(目標 {target}),"
         "超出目標 {deviation}% 以上:可考慮提高目標",
     ),
     "kpi-pace-below": (
-        "goal {goal}: {metric} is {actual} to {when}, {pct} % of the {expected} expected by "
-        "{day} (target {target}), more than {deviation} % behind pace: analyse the cause and "
+        "goal {goal}: {metric} is {actual} to {when}, {pct}% of the {expected} expected by "
+        "{day} (target {target}), more than {deviation}% behind pace: analyse the cause and "
         "post an adjustment",
         "目標 {goal}:{metric} 截至 {when} 為 {actual},為 {day} 應達進度 {expected} 的 {pct}%"
         "(目標 {target}),落後進度超過 {deviation}%:請分析原因並提出調整措施",
     ),
     "kpi-pace-exceeded": (
-        "goal {goal}: {metric} is {actual} to {when}, {pct} % of the {expected} expected by "
-        "{day} (target {target}), more than {deviation} % ahead of pace: consider raising "
+        "goal {goal}: {metric} is {actual} to {when}, {pct}% of the {expected} expected by "
+        "{day} (target {target}), more than {deviation}% ahead of pace: consider raising "
         "the target",
         "目標 {goal}:{metric} 截至 {when} 為 {actual},為 {day} 應達進度 {expected} 的 {pct}%"
         "(目標 {target}),超前進度 {deviation}% 以上:可考慮提高目標",
     ),
     "kpi-task-below": (
-        "task {name}: {metric} is {actual} in {when}, {pct} % of the target {target}, more "
-        "than {deviation} % below: analyse the cause and post an adjustment",
+        "task {name}: {metric} is {actual} in {when}, {pct}% of the target {target}, more "
+        "than {deviation}% below: analyse the cause and post an adjustment",
         "任務「{name}」:{metric} 在 {when} 為 {actual},達成率 {pct}%(目標 {target}),"
         "低於目標超過 {deviation}%:請分析原因並提出調整措施",
     ),
     "kpi-task-exceeded": (
-        "task {name}: {metric} is {actual} in {when}, {pct} % of the target {target}, more "
-        "than {deviation} % above: consider raising the target",
+        "task {name}: {metric} is {actual} in {when}, {pct}% of the target {target}, more "
+        "than {deviation}% above: consider raising the target",
         "任務「{name}」:{metric} 在 {when} 為 {actual},達成率 {pct}%(目標 {target}),"
         "超出目標 {deviation}% 以上:可考慮提高目標",
     ),
     "kpi-deviation-review-below": (
-        "review {period}: {metric} is {actual} against a target of {target}, {pct} %, "
-        "more than {deviation} % below: give the cause in `analysis` and the fix in `actions`",
+        "review {period}: {metric} is {actual} against a target of {target}, {pct}%, "
+        "more than {deviation}% below: give the cause in `analysis` and the fix in `actions`",
         "評估 {period}:{metric} 實際 {actual},目標 {target},達成率 {pct}%,"
         "低於目標超過 {deviation}%:請在 `analysis` 寫明差異原因,在 `actions` 寫明改進措施",
     ),
     "kpi-deviation-review-exceeded": (
-        "review {period}: {metric} is {actual} against a target of {target}, {pct} %, "
-        "more than {deviation} % above: consider raising the next period's target",
+        "review {period}: {metric} is {actual} against a target of {target}, {pct}%, "
+        "more than {deviation}% above: consider raising the next period's target",
         "評估 {period}:{metric} 實際 {actual},目標 {target},達成率 {pct}%,"
         "超出目標 {deviation}% 以上:可考慮提高下期目標",
     ),
@@ -253,7 +253,7 @@ def report_missing_task(plan: Plan, ctx: Context) -> Iterator[Finding]:
     For each weekly report, every task of that department is expected when its
     `start`–`end` overlaps the report's week (Monday to Sunday), it is not cancelled, and
     it was not already finished before the week began. "Finished" is read from the
-    reports of earlier weeks (the latest entry before the week at 100 %, or `done: yes`
+    reports of earlier weeks (the latest entry before the week at 100%, or `done: yes`
     without a progress); a task to which no report gives a progress counts as finished
     when its own `progress:` is 100. A task may be left out of a report from another department
     as long as its own department lists it.
@@ -320,11 +320,11 @@ def _missing_task(plan: Plan, ctx: Context, report: Report, task: Task) -> Findi
       ("KPI deviation beyond threshold", "KPI 偏差超過閾值"), options=("thresholds.kpi_deviation",))
 def kpi_deviation(plan: Plan, ctx: Context) -> Iterator[Finding]:
     """
-    KPIs are watched continuously, and a deviation of more than 10 %
+    KPIs are watched continuously, and a deviation of more than 10%
     (`thresholds.kpi_deviation`) from the target raises an alert: the goal's owner
     analyses the cause and posts an adjustment. The achievement rate is actual / target
     for a higher-is-better metric and target / actual for `direction: down` (an
-    acquisition cost of 45 against a target of 50 is 111 %).
+    acquisition cost of 45 against a target of 50 is 111%).
 
     Checked are the latest KPI value of each goal from the weekly reports' `metrics:`
     (weeks that have ended by as_of), and every row of a review (模板4 營銷效果評估表)
@@ -337,10 +337,10 @@ def kpi_deviation(plan: Plan, ctx: Context) -> Iterator[Finding]:
     pace instead: the value to date against what was expected by the end of the value's
     week (`sum`: the ended periods' targets plus the current one's pro rata; `last`,
     `mean`: the target of the period holding that day) — 560 against an expected 535 is
-    105 %. A task whose metric receives an `actual:` in a report entry is judged the same
+    105%. A task whose metric receives an `actual:` in a report entry is judged the same
     way against its target (per occurrence for a recurring task).
 
-    Failing (target 50 萬人次: 42 is 84 %):
+    Failing (target 50 萬人次: 42 is 84%):
     ```yaml
     kind: report
     week: 2024-W23
@@ -349,7 +349,7 @@ def kpi_deviation(plan: Plan, ctx: Context) -> Iterator[Finding]:
       - {goal: new-product-reach, value: 42}
     ```
     Fixed: the owner posts an adjustment in the report, and the next week's value is
-    back within 10 % of the target:
+    back within 10% of the target:
     ```yaml
     kind: report
     week: 2024-W24
@@ -508,7 +508,7 @@ def adjustment_missing(plan: Plan, ctx: Context) -> Iterator[Finding]:
     entry); the lag itself is PC405/PC406. An adjustment already written in the report of
     the week in progress counts as posted.
 
-    Failing (at 2024-02-15 the white paper should be at 75 %, it is at 60 %):
+    Failing (at 2024-02-15 the white paper should be at 75%, it is at 60%):
     ```yaml
     entries:
       - task: lead-gen/whitepaper

@@ -114,7 +114,7 @@ def period_targets(plan: Plan, ctx: Context) -> Iterator[Finding]:
     A metric's `targets:` split its `target` over periods (分期目標), so that a weekly
     report can be judged by its pace against what was expected to date (SPEC §5.1). The
     split must make up the whole: with `aggregate: sum` (sales, leads) the periods add up
-    to `target` (within 0.5 %); with `aggregate: last` (a rate, a cost per lead) the last
+    to `target` (within 0.5%); with `aggregate: last` (a rate, a cost per lead) the last
     period's target is `target`. Each period is given once and lies inside the strategy's
     `period`; an overlap or a period outside counts twice or never.
 
@@ -175,7 +175,7 @@ def forecast_slip(plan: Plan, ctx: Context) -> Iterator[Finding]:
 
     Archived strategies are left out, as are cancelled and finished tasks.
 
-    Failing (as of 2024-06-20, 選品 at 40 % needs 7 more days and pushes the 首場直播):
+    Failing (as of 2024-06-20, 選品 at 40% needs 7 more days and pushes the 首場直播):
     ```yaml
       - {id: selection, name: 選品與庫存對接, start: 2024-06-05, end: 2024-06-15, progress: 40}
       - {id: first-live, name: 首場直播執行, milestone: true, after: [selection],

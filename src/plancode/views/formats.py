@@ -16,13 +16,14 @@ from ..model.figures import round_half_up
 
 @functools.lru_cache(maxsize=1 << 16)  # a site shows the same few hundred figures 200,000 times
 def percent(value: float | None, digits: int = 0) -> str:
-    """'90 %' / '54.5 %'; '—' for an undefined figure. Never rounds half to even."""
+    """'90%' / '54.5%' (no space, as the templates write it: SPEC §2); '—' for an
+    undefined figure. Never rounds half to even."""
     if value is None:
         return "—"
     if digits == 0:
-        return f"{round_half_up(value)} %"
+        return f"{round_half_up(value)}%"
     text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
-    return f"{text} %"
+    return f"{text}%"
 
 
 def number(value: Any) -> str:

@@ -1,0 +1,205 @@
+"""The three locales (SPEC §1, §3): zh-CN Simplified, zh-TW Traditional, en.
+
+The Chinese is written once, in Traditional characters; zh-CN is derived with OpenCC.
+These tests convert with OpenCC's own ``t2s`` directly (not through plancode's memo) and
+check that nothing plancode writes under zh-CN changes: no Traditional character is left.
+"""
+
+from __future__ import annotations
+
+import opencc
+import pytest
+
+from plancode import i18n
+from plancode.i18n import CATALOG, NOUNS, SEVERITY_WORDS, Messages
+from plancode.render.labels import LABELS, Labels
+from plancode.rules import FAMILIES, REGISTRY
+from plancode.rules.docs_zh import RATIONALE
+
+T2S = opencc.OpenCC("t2s").convert
+
+
+def traditional_left(text: str) -> set[str]:
+    return {c for c, s in zip(text, T2S(text)) if c != s}
+
+
+def every_pair():
+    import plancode.commands.init  # noqa: F401  (modules register their messages when imported)
+    import plancode.usage  # noqa: F401
+
+    yield from (("catalog", k, v) for k, v in CATALOG.items())
+    yield from (("noun", k, v) for k, v in NOUNS.items())
+    yield from (("label", k, v) for k, v in LABELS.items())
+    yield from (("severity", k, v) for k, v in SEVERITY_WORDS.items())
+    yield from (("family", k, v) for k, v in FAMILIES.items())
+    yield from (("rule title", k, r.title) for k, r in REGISTRY.items())
+
+
+def test_every_catalogue_entry_in_zh_cn_is_simplified_and_zh_tw_is_as_written():
+    zh_cn, zh_tw = Messages("zh-CN"), Messages("zh-TW")
+    left = {}
+    count = 0
+    for kind, key, pair in every_pair():
+        count += 1
+        assert zh_tw.text(pair) == pair[1]
+        simplified = zh_cn.text(pair)
+        if traditional_left(simplified):
+            left[f"{kind} {key}"] = "".join(sorted(traditional_left(simplified)))
+    assert count > 300
+    assert left == {}
+
+
+def test_the_mainland_terms_replace_taiwanese_words_only_in_plancodes_own_text():
+    m = Messages("zh-CN")
+    assert m("schema-unknown-field", where="任務 `a` (程式)", field="x") == "任務 `a` (程式)没有 `x` 这个字段"  # the values as given
+    assert "缩进" in m("yaml-syntax-hint-tab") and "縮排" in Messages("zh-TW")("yaml-syntax-hint-tab")
+
+
+@pytest.mark.parametrize("locale, first, done", [
+    ("en", "PC405 overdue (warning): Overdue", "Fixed: finish the work"),
+    ("zh-TW", "PC405 overdue (警告): 逾期", "修正後:"),
+    ("zh-CN", "PC405 overdue (警告): 逾期", "修正后:"),
+])
+def test_explain_in_each_locale(repo, locale, first, done):
+    result = repo.run("explain", "pc405", "--locale", locale)
+    assert result.exit_code == 0
+    assert result.output.startswith(first + "\n")
+    assert done in result.output
+    assert "end: 2024-06-28" in result.output  # the example itself
+    if locale == "zh-CN":
+        assert traditional_left(result.output) == set()
+        assert "年度计划要求重点项目有逾期预警" in result.output
+    if locale != "en":
+        assert "past its end date" not in result.output
+
+
+def test_every_rule_has_a_chinese_rationale_and_its_examples():
+    m = Messages("zh-CN")
+    for code, rule in REGISTRY.items():
+        if code not in RATIONALE:
+            continue  # a rule added since: explain shows its English docs until it has one
+        text = rule.doc_in(m)
+        assert text.startswith(m.text((RATIONALE[code], RATIONALE[code]))), code
+        assert text.count("```") == rule.doc.count("```"), code
+        assert traditional_left(text) == set(), code
+    assert len(RATIONALE) >= 30
+
+
+BAD = """\
+kind: workstream
+id: live
+title: 抖音直播
+goal: sales-up-30
+owner: li.wei
+tasks:
+  - id: account
+    name: 直播賬號搭建
+    onwer: chen.jie
+    start: 2024-06-01
+    end: 2024-06-10
+"""
+
+
+@pytest.mark.parametrize("locale, expected", [
+    ("en", ["PC101 error `onwer` is not a field of task `account` (直播賬號搭建)",
+            "3 files checked: 1 error, 0 warnings, 0 notes"]),
+    ("zh-TW", ["PC101 錯誤 任務 `account` (直播賬號搭建)沒有 `onwer` 這個欄位",
+               "已檢查 3 個文件:1 個錯誤,0 個警告,0 個提示"]),
+    ("zh-CN", ["PC101 错误 任务 `account` (直播賬號搭建)没有 `onwer` 这个字段",
+               "已检查 3 个文件:1 个错误,0 个警告,0 个提示"]),
+])
+def test_check_in_each_locale_keeps_the_users_text_as_written(base_repo, locale, expected):
+    base_repo.write("plans/ws.yaml", BAD)
+    for args in (("--locale", locale, "check"), ("check", "--locale", locale)):  # before or after
+        result = base_repo.run(*args)
+        assert result.exit_code == 1
+        for line in expected:
+            assert line in result.output, result.output
+
+
+def test_english_plurals(base_repo):
+    assert base_repo.run("check", "plans/team.yaml").output == "1 file checked, no problems\n"
+    assert base_repo.run("check").output == "2 files checked, no problems\n"
+    m = Messages("en")
+    assert m("summary", files=1, errors=1, warnings=2, infos=0) == "1 file checked: 1 error, 2 warnings, 0 notes"
+
+
+@pytest.mark.parametrize("locale, expected", [
+    ("en", ["Usage: main check [OPTIONS] [PATHS]...", "Error: No such option: --formt; did you mean --format?"]),
+    ("zh-TW", ["用法:main check [OPTIONS] [PATHS]...", "錯誤:沒有 --formt 這個選項; 是不是想寫 --format?"]),
+    ("zh-CN", ["用法:main check [OPTIONS] [PATHS]...", "错误:没有 --formt 这个选项; 是不是想写 --format?"]),
+])
+def test_a_usage_error_in_each_locale(repo, locale, expected):
+    result = repo.run("check", "--formt", "json", "--locale", locale)
+    assert result.exit_code == 2
+    for line in expected:
+        assert line in result.output, result.output
+
+
+def test_a_usage_error_follows_the_configs_locale(repo):
+    repo.write("plancode.yaml", "locale: zh-CN\n")
+    result = repo.run("check", "--format", "jsn")
+    assert result.exit_code == 2
+    assert "错误:--format:'jsn' 不是可选值之一(text、json、github、sarif)" in result.output
+
+
+def test_the_global_options_after_the_command_and_in_its_help(base_repo):
+    base_repo.write("plans/ws.yaml", BAD.replace("onwer", "owner").replace("2024-06-10", "2024-06-12"))
+    late = base_repo.run("check", "--as-of", "2024-07-01")
+    assert "PC405" in late.output
+    assert "PC405" not in base_repo.run("check", "--as-of", "2024-06-05").output
+    assert base_repo.run("--as-of", "2024-06-05", "check", "--as-of", "2024-07-01").output == late.output
+    for command in ("check", "build", "export", "explain", "init", "diff", "new", "notify", "rules"):
+        shown = base_repo.run(command, "--help").output
+        if "No such command" in shown:
+            continue  # a command not there yet in this build
+        for option in ("--config", "--as-of", "--locale"):
+            assert option in shown, (command, option)
+
+
+def test_did_you_mean_a_command(repo):
+    result = repo.run("biuld")
+    assert result.exit_code == 2
+    assert "No such command: biuld; did you mean plancode build?" in result.output
+    assert "没有 biuld 这个命令; 是不是想写 plancode build?" in repo.run("--locale", "zh-CN", "biuld").output
+
+
+def test_outside_a_plan_repository_says_so_and_suggests_init(tmp_path):
+    from click.testing import CliRunner
+
+    from plancode.cli import main
+
+    import os
+    previous = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        result = CliRunner().invoke(main, ["check", "--locale", "zh-CN"])
+    finally:
+        os.chdir(previous)
+    assert result.exit_code == 2
+    assert "这里不是计划仓库" in result.output and "plancode init" in result.output
+
+
+def test_percentages_have_no_space_before_the_sign():
+    from plancode.render.labels import percent
+
+    assert (percent(111.1), percent(54.54, 1), percent(None)) == ("111%", "54.5%", "—")
+
+
+def test_labels_in_three_locales():
+    assert [Labels(loc)("status.not_started") for loc in ("en", "zh-TW", "zh-CN")] == \
+        ["Not started", "未開始", "未开始"]
+    assert [Labels("zh-CN")(f"status.{s}") for s in ("in_progress", "done", "overdue", "blocked", "cancelled")] == \
+        ["进行中", "已完成", "逾期", "受阻", "已取消"]
+
+
+def test_the_conversion_memo_is_only_a_speed_up(tmp_path, monkeypatch):
+    """A damaged memo file is ignored; the conversion is the same."""
+    from plancode import simplify
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    memo = simplify.memo_path()
+    memo.parent.mkdir(parents=True)
+    memo.write_bytes(b"not marshal")
+    simplify.forget_memo()
+    assert simplify.to_simplified("已檢查") == "已检查" == i18n.simplified("已檢查")
