@@ -192,7 +192,7 @@ def test_a_period_not_begun_has_no_alert_colour(examples):
     """At 2024-06-15, 2024-Q3 has not begun: its bars show the figures, none in alert."""
     q3 = next(r for r in examples.reviews if r.label == "2024-Q3")
     rows = achievement_chart(q3, ZH, kpi_deviation=10).spec["rows"]
-    assert [r["text"] for r in rows] == ["108 %", "80 %", "93 %"]
+    assert [r["text"] for r in rows] == ["108%", "80%", "93%"]
     assert {r["alert"] for r in rows} == {None}
     assert {r["colour"] for r in rows} == {charts.ALERT_COLOURS["ok"]}
 
