@@ -447,3 +447,23 @@ def test_every_example_chart_has_a_distinct_name(examples):
     names = [c.name for c in charts.all_charts(examples, ZH)]
     assert len(names) == len(set(names)) == 9 + 2 + 2 + 2
     assert {"kpi-quarterly-leads-1000", "kpi-new-product-reach", "achievement-2024-Q2"} <= set(names)
+
+
+def test_a_system_copy_of_the_cjk_face_does_not_change_which_file_draws(tmp_path):
+    """A machine whose fonts already name "Noto Sans CJK SC" (Debian's fonts-noto-cjk)
+    draws with plancode's own file all the same: here the system's copy is a copy of the
+    wheel's file at another path, registered first, in a fresh process."""
+    script = (
+        "import shutil, sys; from pathlib import Path\n"
+        "from matplotlib import font_manager\n"
+        "from plancode.render import fonts\n"
+        "own = fonts.find_cjk_font()\n"
+        "system = Path(sys.argv[1]) / 'NotoSansCJK-Regular.ttc'\n"
+        "shutil.copyfile(own, system)\n"
+        "font_manager.fontManager.addfont(str(system))\n"
+        "family = fonts.register_cjk_font()\n"
+        "found = font_manager.findfont(font_manager.FontProperties(family=family), fallback_to_default=False)\n"
+        "print(family, Path(found) == own, Path(found) == system)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True, check=True)
+    assert done.stdout.split() == ["Noto", "Sans", "CJK", "SC", "True", "False"]

@@ -90,7 +90,15 @@ def register_cjk_font(paths: Iterable[Path] | None = None) -> str:
     path = find_cjk_font(paths)
     if path in _registered:
         return _registered[path]
-    font_manager.fontManager.addfont(str(path))
+    manager = font_manager.fontManager
+    # The same family names may already be known from the system's fonts (Debian's
+    # fonts-noto-cjk): matplotlib would then pick either file by its own scoring, and the
+    # charts would differ between machines. Every face of another file under a name that
+    # this file provides is forgotten, so the names resolve to this file alone
+    # (addfont clears findfont's cache).
+    provided = _face_names(path)
+    manager.ttflist = [f for f in manager.ttflist if f.name not in provided or Path(f.fname) == path]
+    manager.addfont(str(path))
     # matplotlib ≥ 3.10 registers every face of a collection; older ones register only
     # the first (Japanese) face. Both render Chinese; prefer SC when it is there.
     names = sorted({f.name for f in font_manager.fontManager.ttflist if Path(f.fname) == path})
@@ -102,6 +110,17 @@ def register_cjk_font(paths: Iterable[Path] | None = None) -> str:
         raise FontError(f"matplotlib could not read a font face from {path}")
     _registered[path] = family
     return family
+
+
+def _face_names(path: Path) -> set[str]:
+    """The family names of every face of a font file (a .ttc holds several)."""
+    from matplotlib import ft2font
+
+    first = ft2font.FT2Font(str(path))
+    names = {first.family_name}
+    for index in range(1, getattr(first, "num_faces", 1)):
+        names.add(ft2font.FT2Font(str(path), face_index=index).family_name)
+    return names
 
 
 def font_family(paths: Iterable[Path] | None = None) -> list[str]:
