@@ -9,6 +9,7 @@ Screenshots of the dashboard and a workstream page are kept under $PLANCODE_ARTI
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -178,6 +179,12 @@ def test_no_page_is_wider_than_the_screen_and_every_gantt_is_legible(browser, si
     gantts = charts = 0
     every_task = sum(len(re.findall(r'<tr id="task-', p.read_text("utf-8"))) for p in site.glob("workstream-*.html"))
     assert every_task >= 19
+    first = min(p.name[5:13] for p in site.glob("week-*.html"))
+    monday, as_of = dt.date.fromisocalendar(int(first[:4]), int(first[6:]), 1), dt.date(2024, 6, 15)
+    every_week = []
+    while monday <= as_of:
+        every_week.append("%d-W%02d" % monday.isocalendar()[:2])
+        monday += dt.timedelta(days=7)
     for path in sorted(site.glob("*.html")):
         page, problems = open_page(browser, path, context=context)
         page_width = page.evaluate("document.documentElement.scrollWidth")
@@ -187,6 +194,9 @@ def test_no_page_is_wider_than_the_screen_and_every_gantt_is_legible(browser, si
             gantts += 1
             assert gantt["smallest"] >= 10, (path.name, gantt)
             assert gantt["bars"] == gantt["titled"] == gantt["tasks"] > 0, (path.name, gantt)
+        if path.name == "weeks.html":  # every week from the first report to as_of, each visible
+            weeks = page.locator("#grid-table tbody th").all_inner_texts()
+            assert [w.split()[0] for w in reversed(weeks)] == every_week, weeks
         if path.name == "portfolio.html":  # one page draws every task
             assert [g["bars"] for g in page.evaluate(GANTTS)] == [every_task], every_task
         for smallest in page.evaluate(CHARTS):

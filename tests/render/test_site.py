@@ -583,6 +583,33 @@ def example_site(tmp_path_factory) -> dict[str, str]:
     return {path: data.decode("utf-8") for path, data in files.items()}
 
 
+def test_weeks_page_has_every_week_and_department_from_the_first_report_to_as_of(example_site):
+    import datetime as dt
+
+    html = example_site["weeks.html"]
+    page = Page(html)
+    rows = [cells for attrs, cells in page.tables["grid-table"]][1:]
+    first = min(re.findall(r"week-(\d{4}-W\d{2})\.html", "".join(example_site)))
+    monday = dt.date.fromisocalendar(int(first[:4]), int(first[6:]), 1)
+    weeks = []
+    while monday <= dt.date(2024, 6, 15):  # as_of
+        weeks.append(f"{monday.isocalendar()[0]}-W{monday.isocalendar()[1]:02d}")
+        monday += dt.timedelta(days=7)
+    assert [cells[0].split()[0] for cells in reversed(rows)] == weeks  # latest first, none left out
+    assert "2024-W15" in weeks and "week-2024-W15.html" not in example_site  # a week nobody reported
+    missing = sum(cells[1:].count("✗ 未提交") for cells in rows)
+    assert missing > 0 and f"缺交周報:{missing} 份" in page.text
+    w23 = next(cells for cells in rows if cells[0].startswith("2024-W23"))
+    assert "week-2024-W23.html#department-marketing" in html and w23[1] == "✓ 已提交"
+
+
+def test_reviews_list_the_current_period_first_and_a_task_its_report_history(example_site):
+    order = re.findall(r'<section class="review" id="review-([^"]+)">', example_site["reviews.html"])
+    assert order[0] == "2024-Q2" and order[-1] == "2024-Q3"  # Q3 has not begun at as_of: last, not first
+    row = Page(example_site["workstream-douyin-live.html"]).row("task-table", "選品與庫存對接")[1]
+    assert "W23 90 %" in row[6]
+
+
 def test_example_site_reproduces_the_templates_figures(example_site):
     gantt = Page(example_site["workstream-douyin-live.html"])
     days = [gantt.row("task-table", name)[1][4] for name in ("直播賬號搭建", "選品與庫存對接", "直播腳本策劃", "首場直播執行")]
@@ -593,10 +620,10 @@ def test_example_site_reproduces_the_templates_figures(example_site):
                 if "關鍵路徑" in gantt.row("task-table", name)[1][0]]
     assert critical == ["直播賬號搭建", "選品與庫存對接", "首場直播執行"]  # 直播腳本策劃 has 4 days of float
     reviews = Page(example_site["reviews.html"])
-    assert reviews.row("table-2", "獲客效率")[1][4] == "111% 超額完成"  # CAC, lower is better
-    assert reviews.row("table-1", "新客戶量", column=1)[1][4] == "93%"  # 28/30, no alert
+    assert reviews.row("table-1", "獲客效率")[1][4] == "111% 超額完成"  # CAC, lower is better
+    assert reviews.row("table-2", "新客戶量", column=1)[1][4] == "93%"  # 28/30, no alert
     # 2024-Q3 has not begun at as_of 2024-06-15: its 80% is shown, not yet judged (as PC603)
-    assert reviews.row("table-1", "線索轉化率", column=1)[1][4] == "80%"
+    assert reviews.row("table-2", "線索轉化率", column=1)[1][4] == "80%"
     dashboard = Page(example_site["index.html"])
     assert "ACME 2024 營銷計劃" in dashboard.text
     assert "1.02" in dashboard.text and "1.78" in dashboard.text  # SPI, CPI

@@ -132,6 +132,7 @@ class _Site:
         self.layout = layout
         self.baseline = baseline
         self._task_links: dict[str, Markup] = {}
+        self._history: dict[str, list[tuple[str, float, bool]]] | None = None
         self._people_links: dict[str | None, Markup] = {}
         self.names = views.Names(plan, labels)
         self.weeks = views.weeks(plan, config)
@@ -165,6 +166,40 @@ class _Site:
         if row.workstream is not None:
             return workstream_page(row.workstream.id)
         return self.goal_href(row.goal.id) if row.goal is not None else ""
+
+    def week_grid(self):
+        """(departments, weeks) of the weeks × departments grid, and the weeks with a page."""
+        from ..views.weekgrid import week_grid
+
+        departments, weeks = week_grid(self.plan)
+        return departments, weeks, {w.week for w in self.weeks}
+
+    def grid_cell(self, cell, week, pages: set[str]) -> Markup:
+        """A cell of the grid: ✓ linking to the department's report, ✗ for a missing one."""
+        L = self.labels
+        marks = {"reported": "✓", "missing": "✗", "pending": "…", "idle": "–"}
+        owed = "、".join(t.name for t in cell.owed[:8]) + ("…" if len(cell.owed) > 8 else "")
+        title = L("grid." + cell.state) + (f" · {L('grid.owed')} {len(cell.owed)}: {owed}" if cell.owed else "")
+        mark = f'{marks[cell.state]}<span class="sr"> {escape(L("grid." + cell.state))}</span>'
+        if cell.state == "reported" and week.week in pages:
+            mark = f'<a href="{week_page(week.week)}#department-{escape(cell.department)}">{mark}</a>'
+        return Markup(f'<td class="grid-{cell.state}" title="{escape(title)}">{mark}</td>')
+
+    def task_history(self, full_id: str) -> list[tuple[str, float, bool]]:
+        """(week, progress, counted) of every report entry that gave the task a progress,
+        in order; ``counted``: the week ended by as_of (its figure counts)."""
+        if self._history is None:
+            from ..model.tracking import report_history
+
+            self._history = {task: [(figures.week_of(end), value, end <= self.plan.as_of) for end, value in entries]
+                             for task, entries in report_history(self.plan).items()}
+        return self._history.get(full_id, [])
+
+    def reviews_in_order(self):
+        """The current period first: periods begun at as_of, latest first, then the ones not
+        begun (not judged yet), earliest first."""
+        reviews = list(self.plan.reviews)
+        return [r for r in reversed(reviews) if r.judged] + [r for r in reviews if not r.judged]
 
     def portfolio(self):
         from ..views.portfolio import portfolio
@@ -465,7 +500,17 @@ class _Site:
         if t.critical:
             tags += f' <span class="tag tag-critical">{escape(L("critical"))}</span>'
         predecessors = "<br>".join(str(self.task_link(p)) for p in t.predecessors) or "–"
-        source = f' <span class="note">{escape(t.progress_source)}</span>' if t.progress_source else ""
+        source = ""
+        history = self.task_history(t.full_id)
+        if history:  # every report's figure, each linking to its week
+            source = (f' <span class="note history" title="{escape(self.labels("history"))}">'
+                      + " · ".join(f'<a href="{week_page(w)}">{escape(w[5:])}</a> {escape(fmt.percent(v))}'
+                                   if counted else
+                                   f'<a href="{week_page(w)}" class="uncounted" title="{escape(self.labels("not_counted"))}">'
+                                   f'{escape(w[5:])}</a> <i>{escape(fmt.percent(v))}</i>'
+                                   for w, v, counted in history) + "</span>")
+        elif t.progress_source:
+            source = f' <span class="note">{escape(t.progress_source)}</span>' 
         late = " bad" if t.lag is not None and t.lag > self.config.thresholds.schedule_lag else ""
         risks = "".join(
             f'<p class="risk">{escape(r.risk)}{f" → {escape(r.mitigation)}" if r.mitigation else ""}'
