@@ -54,7 +54,8 @@ def test_forecasts_that_differ_from_the_plan_are_drawn_and_titled(year):
     titles = dict(re.findall(r'<g class="g-bar" data-task="([^"]+)"><title>([^<]*)</title>', html))
     for full_id in moved:
         task = year.tasks[full_id]
-        assert f"預測: {task.forecast_start.isoformat()} – {task.forecast_end.isoformat()}" in titles[full_id]
+        label = Labels("zh-CN")("gantt.forecast")
+        assert f"{label}: {task.forecast_start.isoformat()} – {task.forecast_end.isoformat()}" in titles[full_id]
 
 
 def _days(first: dt.date, last: dt.date):

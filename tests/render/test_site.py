@@ -607,7 +607,7 @@ def test_reviews_list_the_current_period_first_and_a_task_its_report_history(exa
     order = re.findall(r'<section class="review" id="review-([^"]+)">', example_site["reviews.html"])
     assert order[0] == "2024-Q2" and order[-1] == "2024-Q3"  # Q3 has not begun at as_of: last, not first
     row = Page(example_site["workstream-douyin-live.html"]).row("task-table", "選品與庫存對接")[1]
-    assert "W23 90 %" in row[6]
+    assert "W23 90%" in row[6]
 
 
 def test_example_site_reproduces_the_templates_figures(example_site):
