@@ -21,7 +21,7 @@ from plancode.validate import schema_text
 EXPECTED = [
     "plancode.yaml", "plans/team.yaml", "plans/2024/strategy.yaml",
     "plans/2024/workstreams/douyin-live.yaml", "plans/2024/reports/2024-W23-marketing.yaml",
-    "plans/2024/reviews/2024-Q1.yaml", ".github/workflows/plans.yml", ".pre-commit-config.yaml",
+    "plans/2024/reviews/2024-Q1.yaml", ".github/workflows/plans.yml", ".github/workflows/notify.yml", ".pre-commit-config.yaml",
     ".gitattributes", ".gitignore", ".vscode/settings.json",
     "schema/config.schema.json", "schema/defs.schema.json", "schema/team.schema.json",
     "schema/strategy.schema.json", "schema/workstream.schema.json", "schema/report.schema.json",
@@ -50,7 +50,7 @@ def test_init_writes_a_plan_repository_and_says_what_it_created(tmp_path):
     assert written == sorted(EXPECTED)
     for name in EXPECTED:
         assert f"created  team-plans/{name}" in result.output
-    assert "18 files created, 0 skipped in team-plans" in result.output
+    assert "19 files created, 0 skipped in team-plans" in result.output
     assert f'git config diff.plancode.textconv "{TEXTCONV}"' in result.output
 
 
@@ -132,9 +132,9 @@ def test_init_never_replaces_a_file_it_skips_it_and_says_so(tmp_path):
     assert result.exit_code == 0
     assert "skipped  team-plans/plancode.yaml (it exists; left as it is)" in result.output
     assert (tmp_path / "team-plans/plancode.yaml").read_text("utf-8") == mine
-    assert "17 files created, 1 skipped" in result.output
+    assert "18 files created, 1 skipped" in result.output
     again = init(tmp_path)
-    assert "0 files created, 18 skipped" in again.output
+    assert "0 files created, 19 skipped" in again.output
     assert "Next:" not in again.output
 
 
@@ -148,7 +148,7 @@ def test_init_in_the_current_folder_and_in_chinese(tmp_path):
     result = run(tmp_path, "--locale", "zh-CN", "--as-of", "2024-06-15", "init")
     assert result.exit_code == 0
     assert "已建立  plancode.yaml" in result.output
-    assert "已在 . 建立 18 个文件,略过 0 个" in result.output
+    assert "已在 . 建立 19 个文件,略过 0 个" in result.output
     assert "抖音直播带货计划" in (tmp_path / "plans/2024/workstreams/douyin-live.yaml").read_text("utf-8")
 
 
@@ -207,7 +207,7 @@ def test_the_installed_wheel_carries_the_starter_files(tmp_path, installed_wheel
     plancode = [sys.executable, "-m", "plancode", "--locale", "en", "--as-of", "2024-06-15"]
     made = subprocess.run([*plancode, "init", "plans-repo"], cwd=elsewhere, env=env, capture_output=True, text=True)
     assert made.returncode == 0, made.stderr
-    assert "18 files created" in made.stdout
+    assert "19 files created" in made.stdout
     located = subprocess.run([sys.executable, "-c", "import plancode.starter as s; print(s.__file__)"],
                              cwd=elsewhere, env=env, capture_output=True, text=True).stdout
     assert located.startswith(str(target))

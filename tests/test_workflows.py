@@ -267,3 +267,18 @@ def test_pre_commit_try_repo_installs_the_hook_and_guards_a_plan_repository(tmp_
     assert accepted.returncode == 0, accepted.stdout + accepted.stderr
     assert re.search(r"plancode check\.+Passed", accepted.stdout + accepted.stderr)
     assert git(plans, "log", "--format=%s").strip() == "抖音直播帶貨計劃"
+
+
+def test_the_notify_workflow_init_writes_runs_on_weekday_mornings_and_passes_actionlint(tmp_path):
+    files = starter_files(EXAMPLE_DAY)
+    text = files[".github/workflows/notify.yml"].decode("utf-8")
+    workflow = yaml.load(text, Loader=yaml.BaseLoader)
+    assert workflow["on"]["schedule"] == [{"cron": "0 1 * * 1-5"}]  # 09:00 in China, Monday to Friday
+    [job] = workflow["jobs"].values()
+    env = job["steps"][-1]["env"]
+    assert env["PLANCODE_WEBHOOK_URL"] == "${{ secrets.PLANCODE_WEBHOOK_URL }}"
+    assert env["PLANCODE_WEBHOOK_SECRET"] == "${{ secrets.PLANCODE_WEBHOOK_SECRET }}"
+    assert "plancode notify" in job["steps"][-1]["run"]
+    folder = a_git_repository_with(tmp_path, {".github/workflows/notify.yml": text})
+    result = actionlint(folder)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -136,6 +136,7 @@ def starter_files(today: dt.date, locale: str = "zh-CN") -> dict[str, bytes]:
         f"plans/{year}/reports/{week}-marketing.yaml": "report.yaml",
         f"plans/{year}/reviews/{quarter}.yaml": "review.yaml",
         ".github/workflows/plans.yml": "plans-workflow.yml",
+        ".github/workflows/notify.yml": "notify-workflow.yml",
         ".pre-commit-config.yaml": "pre-commit-config.yaml",
         ".gitattributes": "gitattributes",
         ".gitignore": "gitignore",
