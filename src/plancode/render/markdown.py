@@ -28,7 +28,7 @@ from typing import Any, Callable, Iterable
 
 from ..config import Config
 from ..model import Plan
-from .baseline import BaselineChanges, summary
+from ..views.baseline import BaselineChanges, summary
 from .labels import Labels
 from .markdown_pages import PageContexts
 # the escaping and Mermaid helpers, for the callers that know them from here

@@ -18,7 +18,7 @@ from ..config import Config
 from ..model import Plan
 from ..model.entities import Goal, Metric, Report, Review, Task
 from ..model.figures import round_half_up
-from .baseline import STATES, BaselineChanges, slip
+from ..views.baseline import STATES, BaselineChanges, slip
 from .labels import Labels, date, number, percent
 from .markdown_text import Md, Table, cell, image, link, mermaid_ids, mermaid_text, points, text
 

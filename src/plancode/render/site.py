@@ -39,7 +39,7 @@ from ..config import Config
 from ..model import Goal, Person, Plan, Task
 from ..model import figures
 from . import labels as fmt
-from .baseline import STATES, BaselineChanges, slip
+from ..views.baseline import STATES, BaselineChanges, slip
 from .labels import Labels
 
 STATUSES = views.STATUSES

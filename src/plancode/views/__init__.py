@@ -19,12 +19,13 @@ them. One module per page family:
 
 - :mod:`.names`       — person, department and task names; labels of free-text keys
 - :mod:`.goals`       — goal tree and alignment (templates 1, 5), headline KPIs
-- :mod:`.workstreams` — each workstream's task table and Gantt rows (templates 2, 6)
+- :mod:`.gantt`       — each workstream's (and the portfolio's) Gantt rows (template 2)
 - :mod:`.weeks`       — weeks × departments tracking (template 3), missing reports
 - :mod:`.reviews`     — the evaluation per period (template 4), judged or not, notes
 - :mod:`.dashboard`   — headline counts, alerts (deduplicated, apart from good news),
   budget and modules (template 7)
 - :mod:`.people`      — people and their load
+- :mod:`.baseline`    — the changes since a baseline revision (``build --baseline``)
 
 To add a figure (e.g. a second-release column): compute it in the model, add a field to
 the view record that shows it, then print that field in each renderer's template.
