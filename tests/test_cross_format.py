@@ -253,13 +253,13 @@ def test_alerts_agree_with_check_and_export(out):
     findings = out["check"]
     expected_kpi = []
     for f in (f for f in findings if f["code"] == "PC603"):
-        review = re.match(r"(?:評估|review) (\S+?)[::](.+?) (?:實際|is) ", f["message"])
+        review = re.match(r"(?:評估|评估|review) (\S+?)[::](.+?) (?:實際|实际|is) ", f["message"])
         if review:
             goal = goal_of_row[(review[1], review[2])]
             shown = titles[goal] if goal and titles[goal] in kinds[L("alert_kind.kpi")] else \
                 f"{review[1]} · {review[2]}"
         else:
-            shown = titles[re.match(r"(?:目標|goal) ([^::]+)", f["message"])[1]]
+            shown = titles[re.match(r"(?:目標|目标|goal) ([^::]+)", f["message"])[1]]
         expected_kpi.append((shown, f["severity"]))
     shown_kpi = [(s, "warning") for k, s, _, _ in warnings if k == L("alert_kind.kpi")] + \
         [(s, "info") for k, s, _, _ in notes if k == L("alert_kind.kpi")]
