@@ -75,6 +75,21 @@ def site(tmp_path_factory) -> Path:
     return root / "site"
 
 
+@pytest.fixture(scope="module")
+def site_en(site) -> Path:
+    """The same plans built in English, beside the Chinese site."""
+    root = site.parent
+    previous = os.getcwd()
+    os.chdir(root)
+    try:
+        result = CliRunner().invoke(main, ["build", "--locale", "en", "--out", "site-en", "--markdown", "reports-en"],
+                                    catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+    assert result.exit_code == 0, result.output
+    return root / "site-en"
+
+
 @pytest.fixture
 def artifacts(tmp_path: Path) -> Path:
     folder = Path(os.environ.get("PLANCODE_ARTIFACTS") or tmp_path)
@@ -204,13 +219,57 @@ def test_no_page_is_wider_than_the_screen_and_every_gantt_is_legible(browser, si
             assert smallest >= 10, (path.name, smallest)
         if path.name == "workstream-douyin-live.html" and width == 390:
             wrap = page.locator("#tasks .table-wrap")
-            assert wrap.evaluate("e => e.scrollWidth > e.clientWidth")  # the table scrolls inside
+            assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth")  # a card per task: nothing off-screen
+            assert page.locator("#task-table td[data-label]").first.is_visible()
             assert page.locator("figure.gantt .gantt-hint").is_visible()  # and the timeline says it scrolls
             page.screenshot(path=str(artifacts / "workstream-phone.png"), full_page=True)
         page.close()
     assert gantts >= 9  # one per workstream at least
     assert charts == 6  # burn-up, load, two achievement charts, two KPI trends
     context.close()
+
+
+def test_english_at_1280_clips_no_column(browser, site_en):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    for path in sorted(site_en.glob("*.html")):
+        page, problems = open_page(browser, path, context=context)
+        assert problems == [], (path.name, problems)
+        assert page.evaluate("document.documentElement.lang") == "en"
+        clipped = page.evaluate("() => Array.from(document.querySelectorAll('.table-wrap'))"
+                                ".filter(w => w.scrollWidth > w.clientWidth + 1).map(w => w.innerText.slice(0, 40))")
+        assert clipped == [], (path.name, clipped)
+        page.close()
+    context.close()
+
+
+def test_sorting_search_goal_filter_and_dark_mode(browser, site, artifacts):
+    page, problems = open_page(browser, site / "workstream-douyin-live.html", color_scheme="dark")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor || getComputedStyle(document.documentElement).backgroundColor")
+    html_background = page.evaluate("getComputedStyle(document.documentElement).backgroundColor")
+    assert html_background != "rgb(255, 255, 255)", (background, html_background)
+    page.screenshot(path=str(artifacts / "workstream-dark.png"), full_page=True)
+    # sorting: the end dates, then reversed
+    ends = lambda: page.eval_on_selector_all("#task-table tbody tr", "rows => rows.map(r => r.cells[3].textContent.trim())")
+    page.locator("#task-table thead th").nth(3).locator("button").click()
+    assert ends() == sorted(ends())
+    page.locator("#task-table thead th").nth(3).locator("button").click()
+    assert ends() == sorted(ends(), reverse=True)
+    # the search box finds a task on another workstream's page
+    page.locator("#site-search").fill("門店")
+    found = page.locator(".search-results a")
+    assert found.count() >= 1 and "門店" in found.first.inner_text()
+    assert found.first.get_attribute("href").startswith("workstream-")
+    assert problems == []
+    page.context.close()
+    # the goal filter hides the goals of other owners
+    page, problems = open_page(browser, site / "goals.html")
+    select = page.locator('form[data-filters="decomposition-table"] select[data-filter="owner"]')
+    owner = select.locator("option").nth(1).get_attribute("value")
+    select.select_option(owner)
+    goals = page.eval_on_selector_all("#decomposition-table tr.goal", "rows => rows.map(r => [r.dataset.owner, !r.hidden])")
+    assert goals and all(shown == (who == owner) for who, shown in goals), goals
+    assert problems == []
+    page.context.close()
 
 
 def test_keyboard_focus_reaches_the_filters(browser, site):

@@ -239,10 +239,11 @@ def test_hostile_names_render_as_text_on_every_page(base_repo):
             continue
         page = Page(html)
         scripts = [a for t, a in page.elements if t == "script"]
-        assert scripts == [{"src": "static/site.js"}], path
+        assert scripts == [{"src": "search-index.js"}, {"src": "static/site.js"}], path
         assert not [a for _, a in page.elements if any(k.startswith("on") for k in a)], path
         assert not page.find("img", src="x"), path
         assert not page.find("b"), path
+    assert "<" not in site["search-index.js"] and "\\u003cscript" in site["search-index.js"]  # data, never markup
     workstream = site["workstream-douyin-live.html"]
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in workstream
     assert Page(workstream).row("task-table", HOSTILE_SCRIPT)  # the name is the cell's text
@@ -313,8 +314,8 @@ def test_dashboard_headline_kpis_counts_alerts_and_budget(base_repo):
     site = site_of(base_repo, ("plans/ws.yaml", WORKSTREAM), ("plans/r.yaml", REPORT_W23))
     page = Page(site["index.html"])
     # headline KPIs: the top goal, and the goal with a reported value (400 of 540: 74%)
-    assert page.row("table-1", "年度銷售額提升30%")[1][1] == "銷售額 1,000 → 1,300 萬元"
-    online = page.row("table-1", "線上渠道銷售額提升35%")
+    assert page.row("kpi-table", "年度銷售額提升30%")[1][1] == "銷售額 1,000 → 1,300 萬元"
+    online = page.row("kpi-table", "線上渠道銷售額提升35%")
     assert online[1][3] == "400 萬元 2024-W23"
     assert online[1][4] == "74% 低於目標"
     assert "alert-below" in online[0]["class"]
@@ -555,6 +556,15 @@ def test_a_matrix_has_no_column_for_people_the_workstream_does_not_involve(base_
 
 
 # --- filters --------------------------------------------------------------------------------
+
+def test_the_goal_filter_lists_every_owner_and_can_hide_goals(base_repo):
+    html = site_of(base_repo, ("plans/ws.yaml", WORKSTREAM))["goals.html"]
+    form = re.search(r'<form class="filters" data-filters="decomposition-table".*?</form>', html, re.S)[0]
+    owners = set(re.findall(r'<option value="([^"]+)">', re.search(r'data-filter="owner".*?</select>', form, re.S)[0]))
+    goal_rows = re.findall(r'<tr id="goal-[^"]+" class="goal[^"]*" data-owner="([^"]*)"', html)
+    task_rows = re.findall(r'<tr class="task" data-owner="([^"]*)"', html)
+    assert goal_rows and owners == {o for o in goal_rows + task_rows if o}  # goals' owners too
+
 
 def test_filters_offer_the_rows_owners_departments_and_statuses(base_repo):
     site = site_of(base_repo, ("plans/ws.yaml", WORKSTREAM))

@@ -693,10 +693,16 @@ class SitePages:
         _, template, context = self._pages[index]
         return self._env.get_template(template).render(**self._common, **context).encode("utf-8")
 
-    @staticmethod
-    def static_files() -> dict[str, bytes]:
+    def static_files(self) -> dict[str, bytes]:
+        """The style sheet and script, and the search box's index of this plan."""
+        from .search import search_index
+
         static = resources.files("plancode.render") / "static"
-        return {f"static/{name}": (static / name).read_bytes() for name in STATIC_FILES}
+        files = {f"static/{name}": (static / name).read_bytes() for name in STATIC_FILES}
+        site = self.site
+        files["search-index.js"] = search_index(site.plan, site.labels, site.task_href, site.goal_href,
+                                                workstream_page).encode("utf-8")
+        return files
 
 
 def site_files(plan: Plan, config: Config, labels: Labels, charts: dict[str, str],
