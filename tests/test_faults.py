@@ -154,7 +154,7 @@ def assert_clear_failure(result: subprocess.CompletedProcess, reason: str) -> No
 
 def test_a_full_disk_is_a_clear_message_and_the_previous_output_stays(tmp_path):
     repo = small_plans(tmp_path / "repo")
-    with tmpfs(tmp_path / "disk", "600k") as disk:
+    with tmpfs(repo.root / "disk", "600k") as disk:  # output folders lie in the project (SPEC §5.7)
         first = build(repo.root, "--out", str(disk / "site"), "--markdown", str(disk / "reports"),
                       cache=tmp_path / "cache")
         assert first.returncode == 0, first.stderr
@@ -185,7 +185,7 @@ def test_a_file_size_limit_is_a_clear_message_and_the_previous_output_stays(tmp_
 
 def test_a_read_only_folder_is_a_clear_message_and_the_previous_output_stays(tmp_path):
     repo = small_plans(tmp_path / "repo")
-    out = tmp_path / "out"
+    out = repo.root / "out"  # output folders lie in the project (SPEC §5.7)
     if os.geteuid() == 0:  # root writes through permissions: make the file system read-only
         context = tmpfs(out, "4m")
     else:

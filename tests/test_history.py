@@ -179,7 +179,9 @@ def test_a_shallow_clone_says_to_fetch_the_history(quarters, tmp_path):
 
 
 def test_outside_git_a_revision_is_exit_2_but_two_folders_compare(tmp_path):
-    old, new = PlanRepo(tmp_path / "old"), PlanRepo(tmp_path / "new")
+    # the copy lies inside the project folder: nothing outside it is read (SPEC §5.7)
+    new = PlanRepo(tmp_path / "new")
+    old = PlanRepo(new.root / "old")
     for repo in (old, new):
         repo.write("plancode.yaml", "as_of: 2024-06-15\nlocale: en\n")
         repo.write("plans/team.yaml", TEAM)
@@ -189,7 +191,7 @@ def test_outside_git_a_revision_is_exit_2_but_two_folders_compare(tmp_path):
     result = new.run("diff", "2024-Q2")
     assert result.exit_code == 2
     assert "is not inside a git repository" in result.stderr and "plancode diff DIR_A DIR_B" in result.stderr
-    result = new.run("diff", str(old.root), ".")
+    result = new.run("diff", "old/", ".")
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1] == "Summary: 1 task slipped (max +3 days: 直播腳本策劃), 1 other change"
 

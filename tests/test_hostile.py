@@ -26,6 +26,7 @@ from cmarkgfm.cmark import Options
 from conftest import STRATEGY, TEAM, PlanRepo, dedent, hostile_report_and_review
 from plancode.cli import main
 from plancode.problems import Severity
+from plancode.workspace import UsageError
 from plancode.render.charts import render_chart
 from plancode.render.labels import Labels
 from plancode.render.markdown import markdown_files
@@ -524,9 +525,10 @@ def test_a_linked_file_outside_the_repository_is_reported_and_not_read(base_repo
     outside.write_text(SECRET_TEAM, encoding="utf-8")
     (base_repo.root / "plans/people.yaml").symlink_to(outside)
     result = base_repo.run("check")
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # SPEC §5.7: a link leading out is a usage error
     assert f"plans/people.yaml:1:1: PC106 error this is a symbolic link to {outside}, outside the repository" \
         in result.output
+    assert "1 symbolic link(s) under the plans lead outside the project folder: nothing was read" in result.output
     assert "secret" not in result.output and "秘密" not in result.output
 
 
@@ -535,11 +537,12 @@ def test_a_linked_folder_outside_the_repository_is_reported_and_not_followed(bas
     outside.mkdir()
     (outside / "team.yaml").write_text(SECRET_TEAM, encoding="utf-8")
     (base_repo.root / "plans/shared").symlink_to(outside, target_is_directory=True)
-    ws = base_repo.workspace()
-    assert [(p.code, p.path, p.message) for p in ws.problems] == [
+    with pytest.raises(UsageError) as raised:
+        base_repo.workspace()
+    assert [(p.code, p.path, p.message) for p in raised.value.problems] == [
         ("PC106", "plans/shared", f"this is a symbolic link to {outside}, outside the repository; it is not read")]
-    assert "secret.agent" not in ws.plan.people
-    assert not [path for path in ws.files if outside in Path(os.path.realpath(path)).parents]
+    result = base_repo.run("check", "--format", "json")
+    assert result.exit_code == 2 and "secret.agent" not in result.output
 
 
 def test_a_loop_of_links_is_reported_not_a_traceback(base_repo):

@@ -26,13 +26,18 @@ def _parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -
     if value is None:
         return None
     try:
-        return dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value)
     except ValueError:
         from .i18n import Messages
         from .usage import configured_locale
 
         message = Messages(configured_locale(sys.argv[1:]))("usage-bad-date", value=repr(value))
         raise click.BadParameter(message) from None
+    from .validate import FIRST_YEAR, LAST_YEAR
+
+    if not FIRST_YEAR <= date.year <= LAST_YEAR:  # SPEC §5.7: a chart of 7,000 years is no plan
+        raise click.BadParameter(f"{value!r} is not in the years {FIRST_YEAR}–{LAST_YEAR}")
+    return date
 
 
 def _messages(state: "State"):
@@ -81,31 +86,38 @@ class State:
         self.locale = locale
         self.cwd = Path.cwd()
 
-    def config(self):
+    def config(self, fmt: str = "text"):
         from .workspace import UsageError, load_config
 
         try:
             return load_config(self.config_file, self.cwd, self.as_of, self.locale)
         except UsageError as exc:
-            usage_exit(exc, self.locale)
+            usage_exit(exc, self.locale, fmt, self.cwd)
 
-    def workspace(self, paths=(), selected=lambda code: True, cache: bool = True):
+    def workspace(self, paths=(), selected=lambda code: True, cache: bool = True, fmt: str = "text"):
         from .workspace import UsageError, load_workspace
 
-        config = self.config()
+        config = self.config(fmt)
         try:
             return load_workspace(config, [Path(p) for p in paths] or None, self.cwd, selected, cache=cache)
         except UsageError as exc:
-            usage_exit(exc, config.locale)
+            usage_exit(exc, config.locale, fmt, self.cwd)
 
 
-def usage_exit(exc, locale: str | None) -> None:
+def usage_exit(exc, locale: str | None, fmt: str = "text", cwd: Path = Path(".")) -> None:
+    """Exit 2 with the reason. The findings behind it (an invalid plancode.yaml) are shown
+    in the format asked for: under ``--format github`` as escaped annotations, so that a
+    key holding a line break cannot start a workflow command; in json and sarif on stdout."""
     from .i18n import Messages
     from .reporters import Report, printable, text
 
     if exc.problems:
-        click.echo(text(Report(exc.problems, 1, Messages(locale or "en"))), err=True, nl=False)
-    click.echo(printable(f"plancode: {exc}"), err=True)
+        report = Report(exc.problems, 1, Messages(locale or "en"), cwd=cwd)
+        if fmt == "text":
+            click.echo(text(report), err=True, nl=False)
+        else:
+            click.echo(REPORTERS[fmt](report), nl=False)
+    click.echo(printable(f"plancode: {exc}", line=True), err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -209,14 +221,14 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, select: str | None, i
     from .reporters import Report
 
     selected = _selector(select, ignore, state)
-    config = state.config()
+    config = state.config(fmt)
     key = None if no_cache else check_cache.check_key(
         config, [Path(p) for p in paths] or None, state.cwd, [*map(str, paths), select or "", ignore or ""])
     cached = check_cache.load(key) if key else None
     if cached is not None:
         files, problems = cached
     else:
-        ws = state.workspace(paths, selected, cache=not no_cache)
+        ws = state.workspace(paths, selected, cache=not no_cache, fmt=fmt)
         files, problems = len(ws.files), ws.problems
         if key:
             check_cache.store(key, files, problems)

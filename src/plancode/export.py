@@ -10,6 +10,7 @@ import csv
 import io
 import itertools
 import json
+import math
 from typing import Any, Callable, Iterator, TextIO
 
 from .model import Plan
@@ -25,7 +26,7 @@ def default_tables(plan: Plan) -> tuple[str, ...]:
 
 
 def _number(value: float | None, digits: int = 1) -> float | int | None:
-    if value is None:
+    if value is None or not math.isfinite(value):  # JSON has no NaN or Infinity
         return None
     rounded = round(float(value), digits)
     return int(rounded) if rounded == int(rounded) else rounded

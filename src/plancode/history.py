@@ -301,20 +301,67 @@ class Repository:
 
     # --- history ----------------------------------------------------------------------------
     def commits(self, paths: list[str], extra: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-        """Commits of HEAD that touch ``paths``, newest first."""
+        """Commits of HEAD that touch ``paths``, newest first.
+
+        Author names, e-mails and subjects are whatever a commit says, bytes included: the
+        fields are split on a token no commit can know, decoded as UTF-8 with
+        replacements, and dates that Python cannot hold (year 10000, a time zone of +9999)
+        are clamped (:func:`commit_time`)."""
         if not self.has_head():  # a repository without commits
             return []
-        fields = "%H%x1f%P%x1f%aI%x1f%an%x1f%ae%x1f%s%x1e"
-        out = self.repo.git.log(f"--format={fields}", *extra, "HEAD", "--", *paths)
+        unit, record_end = _separators()
+        fields = unit.join(("%H", "%P", "%at", "%ai", "%an", "%ae", "%s")) + record_end
+        out = _decoded(self.repo.git.log(f"--format={fields}", *extra, "HEAD", "--", *paths,
+                                         stdout_as_string=False))
         found = []
-        for record in out.split("\x1e"):
+        for record in out.split(record_end):
             record = record.strip("\n")
             if not record:
                 continue
-            sha, parents, date, name, email, subject = record.split("\x1f")
-            found.append({"commit": sha, "parents": parents.split(), "date": dt.datetime.fromisoformat(date),
+            parts = record.split(unit)
+            if len(parts) != 7:  # pragma: no cover - the token is random
+                continue
+            sha, parents, stamp, local, name, email, subject = parts
+            found.append({"commit": sha, "parents": parents.split(), "date": commit_time(stamp, local),
                           "author": name, "email": email, "subject": subject})
         return found
+
+
+def _separators() -> tuple[str, str]:
+    """Field and record separators for ``git log --format``: random per run, so that no
+    author name or subject (which may hold any byte, \\x1e and \\x1f included) can fake one."""
+    import secrets
+
+    token = secrets.token_hex(8)
+    return f"\x1f{token}\x1f", f"\x1e{token}\x1e"
+
+
+def _decoded(out: Any) -> str:
+    return out.decode("utf-8", "replace") if isinstance(out, bytes) else str(out)
+
+
+_EARLIEST = dt.datetime(1900, 1, 1, tzinfo=dt.timezone.utc)
+_LATEST = dt.datetime(2199, 12, 31, 23, 59, 59, tzinfo=dt.timezone.utc)
+
+
+def commit_time(stamp: str, local: str = "") -> dt.datetime:
+    """A commit's time from ``%at`` (seconds since 1970) in the zone of ``%ai``
+    (``+0800``). Whatever a commit claims, the result is a datetime: a zone beyond ±24 h
+    is read as UTC, and a time outside the years 1900–2199 (SPEC §5.7; git stores year
+    10000 happily) is clamped to that range."""
+    try:
+        seconds = int(stamp.strip())
+    except ValueError:
+        seconds = 0
+    zone = dt.timezone.utc
+    match = re.search(r"([+-])(\d{2})(\d{2})\s*$", local)
+    if match:
+        minutes = int(match[2]) * 60 + int(match[3])
+        if minutes < 24 * 60:
+            zone = dt.timezone(dt.timedelta(minutes=minutes if match[1] == "+" else -minutes))
+    earliest, latest = int(_EARLIEST.timestamp()), int(_LATEST.timestamp())
+    moment = dt.datetime.fromtimestamp(min(max(seconds, earliest), latest), dt.timezone.utc)
+    return moment.astimezone(zone) if earliest + 86400 < seconds < latest - 86400 else moment
 
 
 _SYMLINK_MODE = 0o120000
@@ -480,19 +527,21 @@ def last_changes(config: Config, cwd: Path) -> dict[str, tuple[dt.date, str]]:
         else ([], [])
     wanted = {_key(repository.top / repository.relative(p), root) for p in files}
     found: dict[str, tuple[dt.date, str]] = {}
-    process = repository.repo.git.log("--format=%x1e%aI%x1f%an", "--name-only", "-z", "HEAD", "--",
+    unit, record_end = (part.encode() for part in _separators())
+    process = repository.repo.git.log(f"--format={record_end.decode()}%at{unit.decode()}%ai{unit.decode()}%an"
+                                      f"{unit.decode()}", "--name-only", "-z", "HEAD", "--",
                                       plans_rel, as_process=True)
     try:
         buffer = b""
         for chunk in iter(lambda: process.stdout.read(65536), b""):
             buffer += chunk
-            *records, buffer = buffer.split(b"\x1e")
+            *records, buffer = buffer.split(record_end)
             for record in records:
-                _take(record, repository.top, root, wanted, found)
+                _take(record, unit, repository.top, root, wanted, found)
             if wanted and wanted <= found.keys():
                 break
         else:
-            _take(buffer, repository.top, root, wanted, found)
+            _take(buffer, unit, repository.top, root, wanted, found)
     finally:
         # stopped early: the rest of the history is not needed
         if process.proc is not None and process.proc.poll() is None:
@@ -508,13 +557,14 @@ def _key(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
-def _take(record: bytes, top: Path, root: Path, wanted: set[str], found: dict[str, tuple[dt.date, str]]) -> None:
-    parts = record.decode("utf-8", "replace").split("\0")
-    if not parts[0].strip():
+def _take(record: bytes, unit: bytes, top: Path, root: Path, wanted: set[str],
+          found: dict[str, tuple[dt.date, str]]) -> None:
+    parts = record.split(unit)
+    if len(parts) != 4:  # the empty text before the first record
         return
-    date, author = parts[0].strip("\n").split("\x1f", 1)
-    when = dt.datetime.fromisoformat(date).date()
-    for name in parts[1:]:
+    stamp, local, author, names = (part.decode("utf-8", "replace") for part in parts)
+    when = commit_time(stamp, local).date()
+    for name in names.split("\0"):
         name = name.strip("\n")
         if not name:
             continue

@@ -20,16 +20,28 @@ from .problems import Problem, Severity
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
+# ... nor line breaks inside what is one line: a CI runner reads a line starting `::` as
+# a workflow command, whichever stream it is on
+_LINE_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def _safe(text: str) -> str:
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+    """One line of output: every control character, line breaks too, shown escaped."""
+    return _LINE_CONTROL.sub(_escape, text)
 
 
-def printable(text: str) -> str:
+def printable(text: str, line: bool = False) -> str:
     """``text`` for a terminal: control characters (ESC, the C1 CSI U+009B, BEL, DEL, NUL)
     shown as ``\\xNN``, so no name, commit message or file name from a pull request can
     move the cursor, retitle the window or clear the screen. Every command that prints
-    plan text passes it through here (line breaks and tabs stay)."""
-    return _safe(text)
+    plan text passes it through here (line breaks and tabs stay, unless ``line``: then
+    ``text`` is one line, and a line break in it is shown as ``\\x0a``)."""
+    return _safe(text) if line else _CONTROL.sub(_escape, text)
 
 
 @dataclass(frozen=True)

@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import math
 import re
 from functools import lru_cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any, Iterator
 
-from .i18n import Messages
+from .i18n import Messages, register
 from .loader import Document
 from .problems import Finding, Pointer
 
@@ -30,6 +31,36 @@ SCHEMA_NAMES = (*KINDS, "config", "defs")
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 OWNER_FIELDS = ("owner", "lead", "author")
 _SEVERAL_OWNERS = re.compile(r"\s*(?:[,，、/;；&+]|\s和\s|\sand\s)\s*")
+
+#: SPEC §5.7: numbers in plans are finite and smaller than this in magnitude ...
+NUMBER_LIMIT = 10**15
+#: ... and dates (as_of too) lie in these years: a date far away makes charts of millions
+#: of days, and year 10000 does not exist for Python
+FIRST_YEAR, LAST_YEAR = 1900, 2199
+
+register({
+    "number-out-of-range": (
+        "`{field}` is {value}: numbers must be finite and smaller than 10^15 (1,000,000,000,000,000)",
+        "`{field}` 為 {value}:數字必須是有限值,且絕對值小於 10^15(1,000,000,000,000,000)",
+    ),
+    "number-out-of-range-hint": (
+        "write the amount as a plain number, e.g. 1500000; .nan and .inf are not numbers",
+        "請寫成普通數字,例如 1500000;.nan 和 .inf 不是數字",
+    ),
+    "config-contingency-reversed": (
+        "`contingency` is [{low}, {high}]: the lowest accepted reserve comes first",
+        "`contingency` 為 [{low}, {high}]:應先寫下限,再寫上限",
+    ),
+    "config-rule-fixed": (
+        "{code} cannot be switched off ({level}): a file with this finding is not read at all, so "
+        "silencing it would hide that part of the plans is missing",
+        "{code} 不能關閉({level}):有此問題的文件根本不會被讀取,關閉它會掩蓋部分計劃缺失",
+    ),
+    "date-out-of-range": (
+        "`{field}` is {value}: dates must lie in the years {first}–{last}",
+        "`{field}` 為 {value}:日期必須在 {first}–{last} 年之間",
+    ),
+})
 
 # the noun of a record, by the key of the list or mapping that holds it
 _RECORD_NOUNS = {
@@ -55,17 +86,71 @@ def _check_date(value: object) -> bool:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
         return False
     try:
-        dt.date.fromisoformat(value)
+        date = dt.date.fromisoformat(value)
     except ValueError:
         return False
-    return True
+    return FIRST_YEAR <= date.year <= LAST_YEAR
+
+
+def real_date_out_of_range(value: object) -> bool:
+    """A real calendar date outside the years plans may use (SPEC §5.7)."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return False
+    try:
+        return not FIRST_YEAR <= dt.date.fromisoformat(value).year <= LAST_YEAR
+    except ValueError:
+        return False
+
+
+def number_out_of_range(value: object) -> bool:
+    """Not finite, or 10^15 or more in magnitude (SPEC §5.7); booleans are not numbers."""
+    if type(value) is float:
+        return not math.isfinite(value) or abs(value) >= NUMBER_LIMIT
+    if type(value) is int:
+        return abs(value) >= NUMBER_LIMIT
+    return False
+
+
+def _numbers_out_of_range(value: Any, path: Pointer = ()) -> Iterator[tuple[Pointer, Any]]:
+    """(pointer, value) of every number out of range in parsed plan data."""
+    if isinstance(value, dict):
+        items: Any = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    else:
+        return
+    for key, item in items:
+        kind = type(item)
+        if kind is str or item is None or kind is bool:
+            continue
+        if kind is dict or kind is list:
+            yield from _numbers_out_of_range(item, path + (key,))
+        elif number_out_of_range(item):
+            yield path + (key,), item
+
+
+def number_text(value: Any) -> str:
+    """A number as a message shows it, in YAML's spelling: ``.nan``, ``-.inf``, and
+    ``≈10^4800`` rather than thousands of digits."""
+    if type(value) is float and not math.isfinite(value):
+        return ".nan" if math.isnan(value) else ("-.inf" if value < 0 else ".inf")
+    if type(value) is int and abs(value) >= 10**20:
+        return f"{'-' if value < 0 else ''}≈10^{int(value.bit_length() * math.log10(2))}"
+    return repr(value)
+
+
+def range_findings(doc: Document, messages: Messages) -> list[Finding]:
+    """PC101 at every number that is not finite or too large (SPEC §5.7)."""
+    return [Finding("PC101", messages("number-out-of-range", field=_field(pointer), value=number_text(value)),
+                    doc, pointer, hint=messages("number-out-of-range-hint"))
+            for pointer, value in _numbers_out_of_range(doc.data)]
 
 
 def _check_week(value: object) -> bool:
     if not isinstance(value, str):
         return True
     match = re.fullmatch(r"(\d{4})-W(\d{2})", value)
-    if not match:
+    if not match or not FIRST_YEAR <= int(match[1]) <= LAST_YEAR:
         return False
     try:
         dt.date.fromisocalendar(int(match[1]), int(match[2]), 1)
@@ -153,12 +238,28 @@ def validate_document(doc: Document, messages: Messages) -> list[Finding]:
     return schema_findings(doc, kind, messages)
 
 
+#: findings meaning a file was not read or not modelled: never switched off everywhere
+#: (a lower severity still shows them; `ignore:` scopes them to the paths it names)
+FIXED_RULES = ("PC100", "PC101", "PC102", "PC103", "PC106")
+
+
 def validate_config(doc: Document, messages: Messages) -> list[Finding]:
     if not isinstance(doc.data, dict):
         if doc.data is None:  # an empty plancode.yaml means "all defaults"
             return []
         return [Finding("PC101", messages("not-a-mapping"), doc, ())]
-    return schema_findings(doc, "config", messages)
+    findings = schema_findings(doc, "config", messages)
+    if findings:
+        return findings
+    contingency = (doc.data.get("thresholds") or {}).get("contingency")
+    if contingency and contingency[0] > contingency[1]:
+        findings.append(Finding("PC101", messages("config-contingency-reversed", low=contingency[0],
+                                                  high=contingency[1]), doc, ("thresholds", "contingency")))
+    for code, level in (doc.data.get("rules") or {}).items():
+        if code in FIXED_RULES and level == "off":
+            findings.append(Finding("PC101", messages("config-rule-fixed", code=code, level=level),
+                                    doc, ("rules", code)))
+    return findings
 
 
 @lru_cache(maxsize=None)
@@ -202,11 +303,13 @@ def _surely_valid(data: Any, name: str) -> bool:
 
 
 def schema_findings(doc: Document, name: str, messages: Messages) -> list[Finding]:
-    if _surely_valid(doc.data, name):
+    # numbers first: a NaN or a 4,000-digit integer is not for the schema validators
+    # (nor for any later sum), and SPEC §5.7 bounds them everywhere, not field by field
+    findings = range_findings(doc, messages)
+    if not findings and _surely_valid(doc.data, name):
         return []
     validator = _validators()[name]
-    findings: list[Finding] = []
-    seen: set[tuple[Pointer, str, bool]] = set()
+    seen: set[tuple[Pointer, str, bool]] = {(f.pointer, f.code, f.key) for f in findings}
     for error in validator.iter_errors(doc.data):
         for finding in _translate(error, doc, name, messages):
             place = (finding.pointer, finding.code, finding.key)
@@ -239,7 +342,10 @@ def _where(doc: Document, path: Pointer, kind: str, messages: Messages) -> str:
 
 
 def _shown(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False, default=str)
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except ValueError:  # an integer beyond Python's 4,300-digit conversion limit
+        text = number_text(value) if type(value) is int else "…"
     return text if len(text) <= 60 else text[:57] + "…"
 
 
@@ -319,6 +425,13 @@ def _translate(error: ValidationError, doc: Document, kind: str, messages: Messa
     yield finding(_message(error, name, value, messages))
 
 
+def _year_out_of_range(value: object) -> bool:
+    if real_date_out_of_range(value):
+        return True
+    match = re.fullmatch(r"(\d{4})-W(\d{2})", value) if isinstance(value, str) else None
+    return bool(match) and not FIRST_YEAR <= int(match[1]) <= LAST_YEAR
+
+
 def _message(error: ValidationError, name: str, value: object, messages: Messages) -> str:
     validator, expected = error.validator, error.validator_value
     if validator == "type":
@@ -330,6 +443,8 @@ def _message(error: ValidationError, name: str, value: object, messages: Message
                         allowed=", ".join(str(v) for v in expected))
     if validator == "const":
         return messages("schema-const", field=name, expected=_shown(expected))
+    if validator == "format" and expected in ("date", "iso-week") and _year_out_of_range(value):
+        return messages("date-out-of-range", field=name, value=_shown(value), first=FIRST_YEAR, last=LAST_YEAR)
     if validator == "format":
         key = {"date": "schema-date", "iso-week": "schema-week"}.get(expected, "schema-pattern")
         return messages(key, field=name, value=_shown(value))

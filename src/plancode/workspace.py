@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable
 
 from .config import Config, config_from_data, find_config
-from .i18n import Messages
+from .i18n import Messages, register
 from .loader import Document, display_path, load_file
 from .problems import Finding, Problem, Severity
 
@@ -30,6 +30,25 @@ if TYPE_CHECKING:
 
 PLAN_SUFFIXES = (".yaml", ".yml")
 _SUPPRESS = re.compile(r"#\s*plancode:\s*ignore(?:\[([A-Za-z0-9,\s]*)\])?")
+
+
+register({
+    "path-outside-project": (
+        "{path} leads outside the project folder {root} (to {target}): plancode reads and writes only "
+        "inside the folder of plancode.yaml (or the working directory when there is none)",
+        "{path} 指向項目目錄 {root} 之外({target}):plancode 只讀寫 plancode.yaml 所在目錄"
+        "(沒有 plancode.yaml 時為當前工作目錄)之內的文件",
+    ),
+    "path-nul": (
+        "{what} contains a NUL character, which no file name can hold",
+        "{what} 含有 NUL 字元,文件名不能包含它",
+    ),
+    "links-outside-project": (
+        "{count} symbolic link(s) under the plans lead outside the project folder: nothing was read; "
+        "remove them, or copy the files into the repository",
+        "計劃目錄中有 {count} 個符號鏈接指向項目目錄之外:未讀取任何內容;請刪除這些鏈接,或把文件複製到倉庫中",
+    ),
+})
 
 
 class UsageError(Exception):
@@ -91,7 +110,24 @@ def load_config(
         config = replace(config, as_of=as_of)
     if locale is not None:
         config = replace(config, locale=locale)
+    plans_path = config.root / config.plans
+    if "\0" in str(config.plans):
+        raise UsageError(Messages(config.locale)("path-nul", what="plans"))
+    check_inside(plans_path, config, cwd, Messages(config.locale))
     return config
+
+
+def check_inside(path: Path, config: Config, cwd: Path, messages: Messages) -> None:
+    """Raise UsageError when ``path`` (a plans root, a file or folder named on the command
+    line, an output folder), or a link on the way to it, leads outside the project folder
+    (SPEC §5.7): the folder of plancode.yaml, or the working directory without one."""
+    if "\0" in str(path):
+        raise UsageError(messages("path-nul", what=display_path(Path(str(path).replace("\0", "\\0")), cwd)))
+    root = Path(os.path.realpath(config.root))
+    target = Path(os.path.realpath(path))  # every link on the way followed; never raises on a loop
+    if not _inside(target, root):
+        raise UsageError(messages("path-outside-project", path=display_path(Path(os.path.abspath(path)), cwd),
+                                  root=root, target=target))
 
 
 def _first_line_mentioning(text: str, needle: str) -> int:
@@ -101,12 +137,14 @@ def _first_line_mentioning(text: str, needle: str) -> int:
     return 1
 
 
-def discover(paths: Iterable[Path], config: Config, messages: Messages, cwd: Path
-             ) -> tuple[list[Path], list[Problem]]:
+def discover(paths: Iterable[Path], config: Config, messages: Messages, cwd: Path,
+             outside_links: list[Path] | None = None) -> tuple[list[Path], list[Problem]]:
     """Every *.yaml/*.yml file under ``paths`` (sorted), minus `exclude` globs.
 
     Symbolic links are not followed out of the repository: a plan repository takes pull
-    requests from many people, and a link to ~/.ssh is not a plan.
+    requests from many people, and a link to ~/.ssh is not a plan. Each one is reported,
+    and added to ``outside_links`` (the pipeline then stops: a usage error, SPEC §5.7).
+    A folder that cannot be listed is reported (PC106), never skipped silently.
     """
     root = config.root.resolve()
     found: set[Path] = set()
@@ -119,7 +157,14 @@ def discover(paths: Iterable[Path], config: Config, messages: Messages, cwd: Pat
             return False
         problems.append(Problem(display_path(path, cwd), 1, 1, "PC106", Severity.ERROR,
                                 messages("file-symlink-outside", target=target), "", 1))
+        if outside_links is not None:
+            outside_links.append(path)
         return True
+
+    def unlistable(error: OSError) -> None:
+        where = Path(error.filename) if error.filename else Path(".")
+        problems.append(Problem(display_path(where, cwd), 1, 1, "PC106", Severity.ERROR,
+                                messages("file-unreadable", reason=error.strerror or str(error)), "", 1))
 
     def consider(path: Path) -> None:
         if path.suffix.lower() not in PLAN_SUFFIXES or _excluded(path, config):
@@ -139,7 +184,7 @@ def discover(paths: Iterable[Path], config: Config, messages: Messages, cwd: Pat
 
     for base in paths:
         if base.is_dir():
-            for folder, dirs, names in os.walk(base):  # does not descend into linked folders
+            for folder, dirs, names in os.walk(base, onerror=unlistable):  # nor into linked folders
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in dirs:  # ... and says so when one leads out of the repository
                     if os.path.islink(os.path.join(folder, name)) and not _excluded(Path(folder) / name, config):
@@ -246,10 +291,16 @@ def _load_workspace(
             raise UsageError(messages("no-plans", path=display_path(root, cwd)))
         paths = [root]
     else:
+        for path in paths:
+            check_inside(path, config, cwd, messages)
         missing = [p for p in paths if not p.exists() and not p.is_symlink()]
         if missing:
             raise UsageError(messages("no-plans", path=display_path(missing[0].absolute(), cwd)))
-    files, problems = discover(paths, config, messages, cwd)
+    outside: list[Path] = []
+    files, problems = discover(paths, config, messages, cwd, outside)
+    if outside:
+        raise UsageError(messages("links-outside-project", count=len(outside)),
+                         [p for p in problems if p.path in {display_path(o, cwd) for o in outside}])
     if not files and not problems:
         raise UsageError(messages("no-plan-files", path=", ".join(display_path(p.absolute(), cwd) for p in paths)))
 

@@ -7,6 +7,7 @@ A module name starting with ``_`` is not a command (see ``plancode.commands``).
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import sys
@@ -35,6 +36,10 @@ i18n.register({
     "write-wrote": (
         "wrote {path}",
         "已寫入 {path}",
+    ),
+    "write-not-a-file": (
+        "{path} is not a regular file (a device, a pipe or a folder): it is never replaced",
+        "{path} 不是普通文件(而是設備、管道或目錄):不會覆蓋它",
     ),
     "write-binary-tty": (
         "this output is binary (an Excel workbook): give --output FILE, or redirect it to a file",
@@ -157,6 +162,9 @@ def write_file(path: Path, data: bytes | TextWriter, force: bool = False) -> Non
     Without ``force`` an existing file is never replaced — not even one created between
     the check and the write — and FileExistsError is raised.
     """
+    if os.path.lexists(path) and not (path.is_symlink() or path.is_file()):
+        # `--output /dev/full --force` as root would rename a regular file over the device
+        raise IsADirectoryError(errno.EISDIR, "not a regular file", str(path))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -197,6 +205,9 @@ def write_or_exit(path: Path, data: bytes | TextWriter, force: bool, messages: i
     except FileExistsError:
         click.echo(f"plancode: {messages('write-exists', path=shown(path))}", err=True)
         sys.exit(2)
+    except IsADirectoryError:
+        click.echo(f"plancode: {messages('write-not-a-file', path=shown(path))}", err=True)
+        sys.exit(2)
     except OSError as exc:
         click.echo(f"plancode: {messages('write-failed', path=shown(path), reason=exc.strerror or exc)}",
                    err=True)
@@ -214,17 +225,33 @@ def emit(data: str | bytes | TextWriter, output: Path | None, force: bool, messa
         write_or_exit(target, raw, force, messages)
         click.echo(messages("write-wrote", path=shown(target, cwd)), err=True)
         return
-    if callable(data):
-        stdout = click.get_text_stream("stdout")
-        data(stdout)
+    try:
+        if callable(data):
+            stdout = click.get_text_stream("stdout")
+            data(stdout)
+            stdout.flush()
+            return
+        if isinstance(data, str):
+            click.echo(data, nl=False)
+            sys.stdout.flush()
+            return
+        stdout = click.get_binary_stream("stdout")
+        if stdout.isatty():
+            click.echo(f"plancode: {messages('write-binary-tty')}", err=True)
+            sys.exit(2)
+        stdout.write(raw)
         stdout.flush()
-        return
-    if isinstance(data, str):
-        click.echo(data, nl=False)
-        return
-    stdout = click.get_binary_stream("stdout")
-    if stdout.isatty():
-        click.echo(f"plancode: {messages('write-binary-tty')}", err=True)
-        sys.exit(2)
-    stdout.write(raw)
-    stdout.flush()
+    except OSError as exc:  # stdout on a full disk (ENOSPC), or a closed pipe
+        stdout_failed(exc, messages)
+
+
+def stdout_failed(exc: OSError, messages: i18n.Messages) -> None:
+    """One line on stderr and exit 2; what is still buffered for stdout is dropped, so
+    that Python's flush at exit does not fail again with a traceback."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    click.echo(f"plancode: {messages('write-failed', path='stdout', reason=exc.strerror or exc)}", err=True)
+    sys.exit(2)

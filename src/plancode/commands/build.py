@@ -125,8 +125,8 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
     is never replaced unless it is empty. Exits 1 without writing when the plans have errors.
     """
     from ..problems import Severity
-    from ..reporters import Report, text
-    from ..workspace import UsageError
+    from ..reporters import Report, printable, text
+    from ..workspace import UsageError, check_inside
 
     started = time.perf_counter()
     config = state.config()
@@ -134,21 +134,38 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
     site_dir = out.absolute() if out else config.root / "site"
     reports_dir = markdown.absolute() if markdown else config.root / "reports"
     _check_outputs(site_dir, reports_dir, messages)
+    for folder in (site_dir, reports_dir):  # SPEC §5.7: no folder outside is created or replaced
+        try:
+            check_inside(folder, config, state.cwd, messages)
+        except UsageError as exc:
+            click.echo(printable(f"plancode: {exc}", line=True), err=True)
+            sys.exit(EXIT_USAGE)
 
     from ..history import Repository, last_changes
     from ..render import output
 
     # when and by whom each plan file last changed; {} outside git (the site then says nothing)
     changed = last_changes(config, state.cwd)
-    repository = commit = None
+    repository = commit = folder_baseline = None
     if baseline:
+        from .diff import written_as_path
+
         try:
-            repository = Repository(config, state.cwd, baseline)
-            commit = repository.resolve(baseline)
+            if written_as_path(baseline):  # SPEC §5.7: a folder only when written as a path
+                from ..history import load_folder
+
+                check_inside(state.cwd / baseline, config, state.cwd, messages)
+                if not (state.cwd / baseline).is_dir():
+                    raise UsageError(messages("diffcmd-no-folder", path=baseline))
+                folder_baseline = load_folder(state.cwd / baseline, config, state.cwd, label=baseline)
+            else:
+                repository = Repository(config, state.cwd, baseline)
+                commit = repository.resolve(baseline)
         except UsageError as exc:
-            click.echo(f"plancode: {exc}", err=True)
+            click.echo(printable(f"plancode: {exc}", line=True), err=True)
             sys.exit(EXIT_USAGE)
-    inputs = _inputs(config, state.cwd, commit, changed)
+    # a folder baseline's files are not in the key: such a build always builds
+    inputs = None if folder_baseline is not None else _inputs(config, state.cwd, commit, changed)
     if (not no_cache and inputs is not None
             and output.built_from(site_dir) == inputs and output.built_from(reports_dir) == inputs):
         click.echo(messages("build-up-to-date", site=_shown(site_dir, state.cwd),
@@ -170,9 +187,9 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
         from ..render.baseline import since_baseline
 
         try:
-            snapshot = load_snapshot(commit, config, state.cwd, repository)
+            snapshot = folder_baseline or load_snapshot(commit, config, state.cwd, repository)
         except UsageError as exc:
-            click.echo(f"plancode: {exc}", err=True)
+            click.echo(printable(f"plancode: {exc}", line=True), err=True)
             sys.exit(EXIT_USAGE)
         gantt_baseline = baseline_dates(snapshot.plan)
         # named as the pages name plan files: relative to plancode.yaml's folder

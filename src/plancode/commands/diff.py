@@ -45,6 +45,10 @@ register({
         "另有 {n} 處變動未在此列出:執行 {command} 可查看全部",
     ),
     "diffcmd-not-read": ("{n} file{s} could not be read", "{n} 個文件無法讀取"),
+    "diffcmd-no-folder": (
+        "{path} is not a folder (an argument written as a path is a folder; anything else is a git revision)",
+        "{path} 不是文件夾(寫成路徑的參數是文件夾,其餘的是 git 版本)",
+    ),
     "diffcmd-site": ("The plans: {url}", "計劃網站:{url}"),
     "diffcmd-site-more": ("the site has every task and goal: {url}", "網站上有全部任務與目標:{url}"),
 })
@@ -52,17 +56,28 @@ register({
 
 # --- loading the two sides --------------------------------------------------------------------
 
+def written_as_path(arg: str) -> bool:
+    """SPEC §5.7: an argument is a folder only when written as a path (``old/``, ``./HEAD``,
+    ``../copy``); anything else is a git revision, even when a folder of that name exists,
+    so a pull request that adds a folder ``HEAD`` cannot stand in for the revision."""
+    return "/" in arg or arg.startswith(".") or "\\" in arg
+
+
 def load_sides(rev_a: str, rev_b: str | None, config: Any, cwd: Path) -> tuple[Any, Any]:
-    """The two snapshots. An argument that is an existing folder is read as a folder;
-    anything else is a git revision. Raises UsageError (exit 2)."""
+    """The two snapshots. An argument written as a path is read as a folder (inside the
+    project folder); anything else is a git revision. Raises UsageError (exit 2)."""
     from .. import history
+    from ..workspace import UsageError, check_inside
 
     repository: list[history.Repository] = []
 
     def side(arg: str | None) -> history.Snapshot:
         if arg is None:
             return history.load_working_tree(config, cwd)
-        if (cwd / arg).is_dir():
+        if written_as_path(arg):
+            check_inside(cwd / arg, config, cwd, Messages(config.locale))
+            if not (cwd / arg).is_dir():
+                raise UsageError(Messages(config.locale)("diffcmd-no-folder", path=arg))
             return history.load_folder(cwd / arg, config, cwd, label=arg)
         if not repository:
             repository.append(history.Repository(config, cwd, arg))

@@ -22,6 +22,8 @@ from typing import Any, Iterator
 
 import click
 
+from ..validate import number_text
+
 #: keys shown first, in this order; any other key follows alphabetically
 ORDER = (
     "kind", "version", "id", "name", "title", "period", "week", "department", "author", "owner",
@@ -49,7 +51,7 @@ def value_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
-        return repr(value)
+        return number_text(value)  # never 4,000 digits, nor Python's ValueError beyond 4,300
     if isinstance(value, list):
         return "[" + ", ".join(value_text(v) for v in value) + "]"
     if isinstance(value, dict):
@@ -165,18 +167,24 @@ def command(file: Path) -> None:
     """Print FILE as one fact per line (for `git config diff.plancode.textconv`).
     A file that is not a readable plan is printed unchanged."""
     from ..i18n import Messages
-    from ..loader import load_text
+    from ..loader import Limits, load_text
+    from ..reporters import printable
 
     try:
+        size = file.stat().st_size
+        if size > Limits().max_file_bytes:  # a 5 GB file is not read into memory
+            click.echo(printable(f"plancode: {file} is {size:,} bytes, more than a plan file may hold",
+                                 line=True))
+            return
         data = file.read_bytes()
     except OSError as exc:
-        click.echo(f"plancode: cannot read {file}: {exc.strerror or exc}", err=True)
+        click.echo(printable(f"plancode: cannot read {file}: {exc.strerror or exc}", line=True), err=True)
         sys.exit(2)
     doc, problems = load_text(data, file, str(file), Messages("en"))
     if doc is None or problems:
-        sys.stdout.buffer.write(data)  # unreadable or ambiguous: show what is really there
-        sys.stdout.flush()
+        # unreadable or ambiguous: show what is really there, its control bytes escaped
+        # (git shows textconv's output on the terminal as it is)
+        click.echo(printable(data.decode("utf-8", "replace")), nl=False)
         return
-    from ..reporters import printable
 
     click.echo(printable("\n".join(canonical_lines(doc.data))))  # git prints it to the terminal

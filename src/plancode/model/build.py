@@ -342,7 +342,7 @@ def build_plan(documents: Iterable[Document], config: Config, messages: Messages
     cycles = _find_cycles(drafts)
     in_cycle = {t for cycle in cycles for t in cycle}
     order = _topological(drafts, in_cycle)
-    _derive_dates(drafts, order, calendar)
+    b.findings.extend(_derive_dates(drafts, order, messages, calendar))
     _progress(b, drafts, config)
     if b.year:
         year.recurring_and_calendar(b.reports, drafts, config.as_of, calendar)
@@ -473,10 +473,18 @@ def _topological(tasks: dict[str, SimpleNamespace], excluded: set[str]) -> list[
     return order
 
 
-def _derive_dates(tasks: dict[str, SimpleNamespace], order: list[str], calendar: Any = None) -> None:
+def _derive_dates(tasks: dict[str, SimpleNamespace], order: list[str], messages: Messages,
+                  calendar: Any = None) -> list[Finding]:
     """Fill in start from predecessors (the day after the latest ends), end from days,
     and days from start and end. Tasks in a cycle (absent from ``order``) keep the dates
-    they have, with their end and duration completed from what is written."""
+    they have, with their end and duration completed from what is written.
+
+    A derived date beyond the years plans may use (SPEC §5.7; ``days: 100000000`` would
+    overflow Python's calendar) is left undefined and returned as a PC101 finding."""
+    from ..validate import FIRST_YEAR, LAST_YEAR
+
+    first, last = dt.date(FIRST_YEAR, 1, 1), dt.date(LAST_YEAR, 12, 31)
+    findings: list[Finding] = []
     in_order = set(order)
     for full in [*order, *(t for t in tasks if t not in in_order)]:
         task = tasks[full]
@@ -484,16 +492,35 @@ def _derive_dates(tasks: dict[str, SimpleNamespace], order: list[str], calendar:
         if start is None and task.predecessors and full in in_order:
             ends = [tasks[p].end for p in task.predecessors]
             if all(ends):
-                start = max(ends) + figures.DAY
-                if calendar is not None or any(lag or kind != "fs" for _, lag, kind in task.links):
-                    start = max(forecast.link_start(tasks[p].start or tasks[p].end, tasks[p].end,
-                                                    lag, kind, calendar)
-                                for p, lag, kind in task.links)
+                try:
+                    start = max(ends) + figures.DAY
+                    if calendar is not None or any(lag or kind != "fs" for _, lag, kind in task.links):
+                        start = max(forecast.link_start(tasks[p].start or tasks[p].end, tasks[p].end,
+                                                        lag, kind, calendar)
+                                    for p, lag, kind in task.links)
+                except OverflowError:  # a lag of 10^14 days
+                    start = last + figures.DAY
+                if not first <= start <= last:
+                    findings.append(Finding("PC101", messages("date-out-of-range", field="start", value=start,
+                                                              first=FIRST_YEAR, last=LAST_YEAR),
+                                            task.source.doc, task.source.pointer + ("after",), key=True))
+                    start = None
         if end is None and start is not None and days:
-            end = forecast.finish(start, days, calendar)
+            if days - 1 > (last - start).days:  # working days never end sooner than calendar days
+                findings.append(Finding("PC101", messages("date-out-of-range", field="days", value=days,
+                                                          first=FIRST_YEAR, last=LAST_YEAR),
+                                        task.source.doc, task.source.pointer + ("days",)))
+            else:
+                end = forecast.finish(start, days, calendar)
+                if end > last:
+                    findings.append(Finding("PC101", messages("date-out-of-range", field="days", value=days,
+                                                              first=FIRST_YEAR, last=LAST_YEAR),
+                                            task.source.doc, task.source.pointer + ("days",)))
+                    end = None
         if start is not None and end is not None:
             days = figures.duration(start, end) if calendar is None else calendar.count(start, end)
         task.start, task.end, task.days = start, end, days
+    return findings
 
 
 def _progress(b: _Builder, tasks: dict[str, SimpleNamespace], config: Config) -> None:

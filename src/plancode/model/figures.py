@@ -12,6 +12,16 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any, Iterable, Mapping
 
 DAY = dt.timedelta(days=1)
+#: computed figures stay within the magnitude SPEC §5.7 allows the numbers they come from:
+#: 10^14 over a target of 10^-300 is a rate of 10^316 %, which no float holds
+LIMIT = 10**15
+
+
+def bounded(value: float) -> float:
+    """``value`` clamped to ±LIMIT (NaN, which no finite input makes, to 0)."""
+    if value != value:
+        return 0.0
+    return float(max(min(value, LIMIT), -LIMIT))
 
 
 def duration(start: dt.date, end: dt.date) -> int:
@@ -29,6 +39,8 @@ def planned_progress(start: dt.date, end: dt.date, as_of: dt.date) -> float:
 
 def round_half_up(value: float | Decimal) -> int:
     """Whole percent, halves rounded up (as spreadsheets do), not to even."""
+    if not (-LIMIT < value < LIMIT):  # never a NaN or an infinity to Decimal
+        return int(bounded(value))
     return int(Decimal(str(value)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
@@ -41,7 +53,8 @@ def achievement(target: float, actual: float, direction: str = "up") -> float | 
     numerator, divisor = (actual, target) if direction != "down" else (target, actual)
     if divisor == 0:
         return None
-    return float(Decimal(str(numerator)) * 100 / Decimal(str(divisor)))
+    rate = Decimal(str(numerator)) * 100 / Decimal(str(divisor))
+    return float(rate) if abs(rate) < LIMIT else bounded(float(rate))
 
 
 def kpi_alert(achieved: float | None, deviation: float) -> str | None:
@@ -127,4 +140,4 @@ def weighted_mean(pairs: Iterable[tuple[float, float | None]]) -> float | None:
 
 
 def ratio(numerator: float, divisor: float) -> float | None:
-    return numerator / divisor if divisor else None
+    return bounded(numerator / divisor) if divisor else None
