@@ -322,69 +322,11 @@ class SheetError(Exception):
 
 
 def read_sheets(path: Path, shown: str) -> list[Sheet]:
-    """Every sheet of an .xlsx/.xlsm workbook, or the one table of a .csv file."""
-    suffix = path.suffix.lower()
-    if suffix == ".xls":
-        raise SheetError("sheet-old-excel", path=shown)
-    if suffix == ".csv":
-        return [_read_csv(path, shown)]
-    if suffix not in (".xlsx", ".xlsm"):
-        raise SheetError("sheet-not-a-sheet", path=shown)
-    from zipfile import BadZipFile
+    """Every sheet of an .xlsx/.xlsm workbook, or the one table of a .csv file, read within
+    bounds (:mod:`plancode.sheet_reading`)."""
+    from .sheet_reading import read_sheets as read
 
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = openpyxl.load_workbook(path, data_only=True)
-    except (OSError, BadZipFile, KeyError, ValueError, InvalidFileException) as exc:
-        raise SheetError("sheet-unreadable", path=shown, reason=getattr(exc, "strerror", None) or exc) from None
-    sheets = []
-    for ws in book.worksheets:
-        merged = {}
-        for cell_range in ws.merged_cells.ranges:
-            # a merged cell (a department written once beside its rows) counts in every row
-            top_left = ws.cell(cell_range.min_row, cell_range.min_col)
-            for row in range(cell_range.min_row, cell_range.max_row + 1):
-                for col in range(cell_range.min_col, cell_range.max_col + 1):
-                    merged[(row, col)] = top_left
-        rows = []
-        for row in ws.iter_rows():
-            cells = []
-            for cell in row:
-                source = merged.get((cell.row, cell.column), cell)
-                cells.append(Cell(source.value, cell.row, cell.column, source.number_format or "General"))
-            rows.append(cells)
-        sheets.append(Sheet(shown, ws.title, rows))
-    return sheets
-
-
-def _read_csv(path: Path, shown: str) -> Sheet:
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SheetError("sheet-unreadable", path=shown, reason=exc.strerror or exc) from None
-    for encoding in ("utf-8-sig", "gb18030"):  # Excel on Chinese Windows saves GB18030
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise SheetError("sheet-csv-encoding", path=shown)
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    rows = []
-    try:
-        # newline="": a lone CR (old Mac line ends, or pasted into a cell) is read as the
-        # csv module expects, not refused with "new-line character seen in unquoted field"
-        for number, record in enumerate(csv.reader(io.StringIO(text, newline=""), dialect), 1):
-            rows.append([Cell(value, number, col) for col, value in enumerate(record, 1)])
-    except csv.Error as exc:  # e.g. a field beyond the csv module's size limit
-        raise SheetError("sheet-unreadable", path=shown, reason=exc) from None
-    return Sheet(shown, "", rows)
+    return read(path, shown)
 
 
 @dataclass
