@@ -46,7 +46,7 @@ def test_init_writes_a_plan_repository_and_says_what_it_created(tmp_path):
     result = init(tmp_path)
     assert result.exit_code == 0, result.output
     target = tmp_path / "team-plans"
-    written = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file())
+    written = sorted(str(p.relative_to(target)) for p in target.rglob("*") if p.is_file() and ".git" not in p.relative_to(target).parts)
     assert written == sorted(EXPECTED)
     for name in EXPECTED:
         assert f"created  team-plans/{name}" in result.output
@@ -181,9 +181,9 @@ def test_gitattributes_routes_plan_files_through_the_textconv(tmp_path):
     init(tmp_path)
     text = (tmp_path / "team-plans/.gitattributes").read_text("utf-8")
     assert "plans/**/*.yaml diff=plancode" in text.splitlines()
-    assert f'git config diff.plancode.textconv "{TEXTCONV}"' in text
+    assert 'git config diff.plancode.textconv "plancode textconv"' in text  # and the python -m form
     config = (tmp_path / "team-plans/.pre-commit-config.yaml").read_text("utf-8")
-    assert re.search(r"rev: v\d+\.\d+\.\d+", config) and "id: plancode-check" in config
+    assert re.search(r"rev: (v\d+\.\d+\.\d+|main)$", config, re.M) and "id: plancode-check" in config
 
 
 def test_the_next_weekly_report_of_the_example_carries_over_last_weeks_partial_item(tmp_path):

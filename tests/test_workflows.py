@@ -119,7 +119,7 @@ def test_the_workflow_init_writes_passes_actionlint_against_this_action(tmp_path
     checks every input the workflow passes as well as the workflow itself."""
     files = starter_files(EXAMPLE_DAY)
     workflow = files[".github/workflows/plans.yml"].decode("utf-8")
-    assert re.search(rf"uses: {re.escape(ACTION_REPOSITORY)}@v\d+\.\d+\.\d+", workflow)
+    assert re.search(rf"uses: {re.escape(ACTION_REPOSITORY)}@(v\d+\.\d+\.\d+|main)$", workflow, re.M)
     local = re.sub(rf"uses: {re.escape(ACTION_REPOSITORY)}@\S+", "uses: ./", workflow)
     folder = a_git_repository_with(tmp_path, {".github/workflows/plans.yml": local,
                                               "action.yml": (REPO / "action.yml").read_text("utf-8")})
@@ -281,4 +281,17 @@ def test_the_notify_workflow_init_writes_runs_on_weekday_mornings_and_passes_act
     assert "plancode notify" in job["steps"][-1]["run"]
     folder = a_git_repository_with(tmp_path, {".github/workflows/notify.yml": text})
     result = actionlint(folder)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_release_workflow_builds_on_a_tag_and_publishes_with_trusted_publishing(tmp_path):
+    text = (REPO / ".github/workflows/release.yml").read_text("utf-8")
+    workflow = yaml.load(text, Loader=yaml.BaseLoader)
+    assert workflow["on"]["push"]["tags"] == ["v*.*.*"]
+    build, publish = workflow["jobs"]["build"], workflow["jobs"]["publish"]
+    assert build["steps"][0]["with"]["fetch-depth"] == "0"  # the tags, for the version
+    assert any("python -m build" in step.get("run", "") for step in build["steps"])
+    assert publish["permissions"] == {"id-token": "write"}  # no stored token
+    assert publish["steps"][-1]["uses"].startswith("pypa/gh-action-pypi-publish@")
+    result = actionlint(a_git_repository_with(tmp_path, {".github/workflows/release.yml": text}))
     assert result.returncode == 0, result.stdout + result.stderr

@@ -19,6 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import shlex
+import shutil
+import subprocess
+import sys
 from importlib import resources
 from pathlib import Path
 
@@ -27,17 +31,53 @@ import click
 from .. import __version__, i18n
 from ..cli import State
 
-#: the GitHub repository of the plancode action and pre-commit hook (owner/name)
+#: the GitHub repository of the plancode action and pre-commit hook (owner/name), when the
+#: package's metadata does not name one (the sources run without being installed)
 ACTION_REPOSITORY = "plancode/plancode"
 #: the kinds whose JSON Schemas are copied (defs holds the shared definitions)
 SCHEMAS = ("config", "defs", "team", "strategy", "workstream", "report", "review")
-#: the git textconv that makes `git diff` read plan files as plancode does (issue #5)
-TEXTCONV = "plancode textconv"
+#: the git textconv that makes `git diff` read plan files as plancode does (issue #5): this
+#: Python, so that it works where plancode is not on PATH (pipx, a virtual environment)
+TEXTCONV = f"{shlex.quote(sys.executable)} -m plancode textconv"
+#: the branch the workflow init writes deploys from
+BRANCH = "main"
+
+
+def action_reference(override: str | None = None) -> tuple[str, str]:
+    """(OWNER/NAME, ref) of the action, hook and install the written files point at:
+    ``override`` (``OWNER/NAME@REF``), else the package's own metadata: its Repository
+    URL and ``v`` + its version; a version that is no release (no tag: 0.0.1.devN, or the
+    fallback 0.0.0) points at the main branch instead."""
+    if override:
+        repository, _, ref = override.partition("@")
+        return repository.strip("/"), ref or "main"
+    repository = ACTION_REPOSITORY
+    try:
+        from importlib.metadata import PackageNotFoundError, metadata
+
+        for entry in metadata("plancode").get_all("Project-URL") or []:
+            label, _, url = entry.partition(",")
+            match = re.match(r"\s*https://github\.com/([^/\s]+/[^/\s]+?)(?:\.git)?/?$", url)
+            if label.strip().lower() == "repository" and match:
+                repository = match[1]
+    except (ImportError, PackageNotFoundError):
+        pass
+    release = re.fullmatch(r"\d+\.\d+\.\d+", __version__) and __version__ != "0.0.0"
+    return repository, f"v{__version__}" if release else "main"
 
 i18n.register({
     "init-created": ("created  {path}", "已建立  {path}"),
     "init-skipped": ("skipped  {path} (it exists; left as it is)", "已略過  {path}(已存在,保持不變)"),
     "init-failed": ("cannot write {path}: {reason}", "無法寫入 {path}:{reason}"),
+    "init-git": (
+        "initialised a git repository on branch main, with plancode's textconv for git diff",
+        "已初始化 git 倉庫(分支 main),並為 git diff 設定 plancode 的 textconv",
+    ),
+    "init-option-action": (
+        "The GitHub repository and ref the workflow, the pre-commit hook and the install "
+        "point at, OWNER/NAME@REF (default: this plancode's, from its metadata).",
+        "工作流、pre-commit 鉤子與安裝指向的 GitHub 倉庫與版本,格式 OWNER/NAME@REF(預設取自本 plancode 的資料)。",
+    ),
     "init-summary": (
         "{created} files created, {skipped} skipped in {dir}",
         "已在 {dir} 建立 {created} 個文件,略過 {skipped} 個",
@@ -45,14 +85,14 @@ i18n.register({
     "init-next": (
         "Next:\n"
         "  cd {dir}\n"
-        "  git init                                  # when it is not a git repository yet\n"
+        "  git switch -c main                        # when the repository's branch is not main yet\n"
         "  plancode check                            # the example plans are clean\n"
         "  pip install pre-commit && pre-commit install   # check before every commit\n"
         "  git config diff.plancode.textconv \"{textconv}\"   # plan-aware git diff\n"
         "Then replace the example with your plans; plancode's docs/workflow.md walks through the rest.",
         "下一步:\n"
         "  cd {dir}\n"
-        "  git init                                  # 若尚未是 git 倉庫\n"
+        "  git switch -c main                        # 若倉庫的分支還不是 main\n"
         "  plancode check                            # 示例計劃沒有問題\n"
         "  pip install pre-commit && pre-commit install   # 每次提交前自動檢查\n"
         "  git config diff.plancode.textconv \"{textconv}\"   # 讓 git diff 讀懂計劃\n"
@@ -79,7 +119,7 @@ def _first_fitting_monday(year: int) -> dt.date:
     return earliest + dt.timedelta(days=(7 - earliest.weekday()) % 7)
 
 
-def tokens(today: dt.date) -> dict[str, str]:
+def tokens(today: dt.date, action: tuple[str, str] | None = None) -> dict[str, str]:
     monday = example_monday(today)
     last_week = monday - dt.timedelta(days=7)
     iso_year, iso_week, _ = last_week.isocalendar()
@@ -90,7 +130,8 @@ def tokens(today: dt.date) -> dict[str, str]:
         "@LAST_WEEK@": f"{iso_year}-W{iso_week:02d}",
         "@LAST_QUARTER@": last_quarter,
         "@VERSION@": __version__,
-        "@ACTION@": ACTION_REPOSITORY,
+        "@ACTION@": (action or action_reference())[0],
+        "@REF@": (action or action_reference())[1],
         "@TEXTCONV@": TEXTCONV,
         "@MONDAY@": monday.isoformat(),
     }
@@ -122,10 +163,10 @@ def starter_text(source: str, locale: str) -> str:
     return i18n.simplified(text)
 
 
-def starter_files(today: dt.date, locale: str = "zh-CN") -> dict[str, bytes]:
+def starter_files(today: dt.date, locale: str = "zh-CN", action: tuple[str, str] | None = None) -> dict[str, bytes]:
     """Relative path -> content of every file ``init`` writes, in the order it writes them;
     the example plans in ``locale``."""
-    values = tokens(today)
+    values = tokens(today, action)
     year, week, quarter = values["@YEAR@"], values["@LAST_WEEK@"], values["@LAST_QUARTER@"]
     starter = resources.files("plancode.starter")
     layout = {
@@ -153,8 +194,11 @@ def starter_files(today: dt.date, locale: str = "zh-CN") -> dict[str, bytes]:
 @click.command("init")
 @click.argument("directory", required=False, default=".",
                 type=click.Path(file_okay=False, path_type=Path))
+@click.option("--action", "action", metavar="OWNER/NAME@REF",
+              help="The GitHub repository and ref the workflow, the pre-commit hook and the install point at "
+                   "(default: this plancode's repository and version, from its metadata).")
 @click.pass_obj
-def command(state: State, directory: Path) -> None:
+def command(state: State, directory: Path, action: str | None) -> None:
     """Start a plan repository in DIRECTORY (default: here): plancode.yaml, example plans,
     JSON Schemas and editor settings, the GitHub workflow, the pre-commit config and
     .gitattributes. The example plans are written in --locale (default zh-CN, Simplified
@@ -165,7 +209,8 @@ def command(state: State, directory: Path) -> None:
     messages = Messages(state.locale or DEFAULT_LOCALE)
     target = directory if directory.is_absolute() else state.cwd / directory
     created = skipped = 0
-    for relative, data in starter_files(state.as_of or dt.date.today(), state.locale or "zh-CN").items():
+    reference = action_reference(action)
+    for relative, data in starter_files(state.as_of or dt.date.today(), state.locale or "zh-CN", reference).items():
         path = target / relative
         where = shown(path, state.cwd)
         try:
@@ -181,5 +226,21 @@ def command(state: State, directory: Path) -> None:
         click.echo(messages("init-created", path=where))
     shown_dir = shown(target, state.cwd) if target.resolve() != state.cwd.resolve() else "."
     click.echo(messages("init-summary", created=created, skipped=skipped, dir=shown_dir))
+    if created and start_git(target):
+        click.echo(messages("init-git"))
     if created:
         click.echo("\n" + messages("init-next", dir=shown_dir, textconv=TEXTCONV))
+
+
+def start_git(target: Path) -> bool:
+    """``git init`` on the branch the workflow deploys (main, whatever git's default) and
+    the textconv, when ``target`` is in no git repository yet and git is installed."""
+    git = shutil.which("git")
+    if git is None:
+        return False
+    inside = subprocess.run([git, "rev-parse", "--git-dir"], cwd=target, capture_output=True)
+    if inside.returncode == 0:
+        return False
+    steps = ([git, "init", "-q"], [git, "symbolic-ref", "HEAD", f"refs/heads/{BRANCH}"],
+             [git, "config", "diff.plancode.textconv", TEXTCONV])
+    return all(subprocess.run(step, cwd=target, capture_output=True).returncode == 0 for step in steps)
