@@ -203,3 +203,51 @@ def test_the_conversion_memo_is_only_a_speed_up(tmp_path, monkeypatch):
     memo.write_bytes(b"not marshal")
     simplify.forget_memo()
     assert simplify.to_simplified("已檢查") == "已检查" == i18n.simplified("已檢查")
+
+
+# --- errors that explain themselves ------------------------------------------------------
+
+def test_a_workstream_that_does_not_parse_is_the_only_error_not_the_reports_naming_its_tasks(base_repo):
+    base_repo.write("plans/ws.yaml", BAD.replace("onwer", "owner").replace("    start: 2024-06-01", "\tstart: 2024-06-01"))
+    base_repo.write("plans/w23.yaml", """\
+        kind: report
+        week: 2024-W23
+        department: marketing
+        author: li.wei
+        entries:
+          - {task: live/account, planned: 搭建, done: yes, progress: 100}
+        """)
+    result = base_repo.run("check")
+    assert result.exit_code == 1
+    assert [line.split()[1] for line in result.output.splitlines() if ": PC" in line] == ["PC100"], result.output
+    assert "indent with spaces" in result.output
+
+
+def test_full_width_punctuation_and_a_leading_at_have_their_own_hints(base_repo):
+    base_repo.write("plans/team.yaml", "kind: team\ndepartments：\n  - {id: marketing, name: 市場部}\n")
+    result = base_repo.run("check", "plans/team.yaml", "--locale", "zh-CN")
+    assert "`：` 是中文输入法的全角标点,YAML 需要半角的 `:`" in result.output, result.output
+    base_repo.write("plans/team.yaml", TEAM_AT)
+    result = base_repo.run("check", "plans/team.yaml")
+    assert "write the GitHub user name without the @ (`github: liwei`)" in result.output, result.output
+
+
+TEAM_AT = """\
+kind: team
+departments:
+  - {id: marketing, name: 市場部, lead: li.wei}
+people:
+  - {id: li.wei, name: 李偉, department: marketing, github: "@liwei"}
+"""
+
+
+def test_log_suggests_the_task_meant_by_its_bare_id(base_repo):
+    import subprocess
+
+    base_repo.write("plans/ws.yaml", BAD.replace("onwer", "owner"))
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    for step in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "plans"]):
+        subprocess.run([*git, *step], cwd=base_repo.root, check=True, capture_output=True)
+    result = base_repo.run("log", "acount")
+    assert result.exit_code == 2
+    assert "did you mean live/account?" in result.output

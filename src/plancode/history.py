@@ -496,7 +496,11 @@ def log(ident: str, config: Config, cwd: Path, max_count: int | None = None) -> 
         if max_count and len(entries) >= max_count:
             break
     if not entries and full not in _known_ids(current) and not (head and full in _known_ids(head.plan)):
-        close = difflib.get_close_matches(ident, _known_ids(current), n=3, cutoff=0.6)
+        known = _known_ids(current)
+        close = difflib.get_close_matches(ident, known, n=3, cutoff=0.6)
+        if not close and "/" not in ident:  # `plancode log selecton`: a task by its bare id
+            by_task = {k.rsplit("/", 1)[1]: k for k in sorted(known) if "/" in k}
+            close = [by_task[t] for t in difflib.get_close_matches(ident, list(by_task), n=3, cutoff=0.6)]
         suggestion = messages("history-did-you-mean", ids=", ".join(close)) if close else ""
         raise HistoryError(messages("history-unknown-id", id=ident, suggestion=suggestion))
     if not name:

@@ -32,6 +32,7 @@ def is_chinese(locale: str | None) -> bool:
 MAINLAND_TERMS = {
     "字元": "字符", "栏位": "字段", "缩排": "缩进", "回圈": "循环", "连结": "链接",
     "程式": "程序", "预设": "默认", "资料": "数据", "讯息": "消息", "档案": "文件",
+    "全形": "全角", "半形": "半角",
 }
 
 # message id -> (English, Traditional Chinese)
@@ -54,6 +55,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "text that starts with a quote, `[`, `{{`, `*`, `&`, `!`, `|`, `>`, `%` or `@` must be "
         "quoted as a whole",
         "以引號、`[`、`{{`、`*`、`&`、`!`、`|`、`>`、`%` 或 `@` 開頭的文字須整段加引號",
+    ),
+    "yaml-syntax-hint-full-width": (
+        "`{mark}` is the full-width mark a Chinese input method types: YAML needs the ASCII `{ascii}` "
+        "(and a space after `:`) — switch the input method to half-width, or replace it",
+        "`{mark}` 是中文輸入法的全形標點,YAML 需要半形的 `{ascii}`(`:` 後還要一個空格):"
+        "請把輸入法切換到半形,或替換這個符號",
     ),
     "yaml-control-character": (
         "the file contains the control character {character}, which YAML does not allow",
@@ -205,6 +212,10 @@ CATALOG: dict[str, tuple[str, str]] = {
     "schema-pattern": (
         "`{field}` is {value}, which does not have the expected form",
         "`{field}` 的值 {value} 格式不正確",
+    ),
+    "schema-github-at": (
+        "`{field}` is {value}: write the GitHub user name without the @ (`{field}: {name}`)",
+        "`{field}` 的值 {value}:GitHub 帳號不要加 @(寫成 `{field}: {name}`)",
     ),
     "schema-period": (
         "`{field}` is {value}; a period is YYYY, YYYY-H1, YYYY-Q3, YYYY-MM or "

@@ -366,6 +366,9 @@ def _decode(data: bytes) -> str:
 # what YAML 1.1/1.2 calls printable, negated
 _NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\x85\xA0-\uD7FF\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
+#: full-width punctuation a Chinese input method types where YAML needs the ASCII mark
+_FULL_WIDTH = {"：": ":", "，": ",", "［": "[", "］": "]", "｛": "{", "｝": "}", "－": "-"}
+
 _HINTS_BY_REASON = (
     ("mapping values are not allowed", "yaml-syntax-hint-colon"),
     ("could not find expected ':'", "yaml-syntax-hint-colon"),
@@ -394,8 +397,12 @@ def _syntax_problem(exc: MarkedYAMLError, text: str, display: str, messages: Mes
         reason = f"{exc.problem} ({exc.context})"
     lines = text.splitlines()
     source_line = lines[line - 1] if 0 < line <= len(lines) else ""
+    nearby = "\n".join(lines[max(0, line - 2): line])  # the parser often stops a line late
     if "\t" in source_line[: len(source_line) - len(source_line.lstrip())]:
         hint = messages("yaml-syntax-hint-tab")
+    elif any(mark in nearby for mark in _FULL_WIDTH):
+        found = next(mark for mark in _FULL_WIDTH if mark in nearby)
+        hint = messages("yaml-syntax-hint-full-width", mark=found, ascii=_FULL_WIDTH[found])
     else:
         hint = next((messages(h) for needle, h in _HINTS_BY_REASON if needle in reason), "")
     return Problem(display, line, column, "PC100", Severity.ERROR,

@@ -18,7 +18,7 @@ import marshal
 import os
 from pathlib import Path
 
-FORMAT = 1  # bump when MAINLAND_TERMS or the conversion changes: old memos are then ignored
+FORMAT = 2  # bump when MAINLAND_TERMS or the conversion changes: old memos are then ignored
 
 _memo: dict[str, str] | None = None
 _new: dict[str, str] = {}

@@ -455,6 +455,8 @@ def _message(error: ValidationError, name: str, value: object, messages: Message
             return messages("schema-week", field=name, value=_shown(value))
         if expected.startswith("^[0-9]{4}-[0-9]{2}-[0-9]{2}"):
             return messages("schema-date", field=name, value=_shown(value))
+        if name == "github" and isinstance(value, str) and value.startswith("@"):
+            return messages("schema-github-at", field=name, value=_shown(value), name=value.lstrip("@"))
         return messages("schema-pattern", field=name, value=_shown(value))
     if validator in ("minimum", "exclusiveMinimum"):
         return messages("schema-minimum", field=name, value=_shown(value), limit=expected)

@@ -239,6 +239,27 @@ def validate_loaded(
             documents.append(doc)
 
 
+_ROUGH_ID = re.compile(r"^(\s*)(?:-\s+)?\{?\s*id:\s*[\"']?([A-Za-z0-9][A-Za-z0-9._-]*)", re.M)
+
+
+def _rough_ids(path: Path, cwd: Path) -> Document | None:
+    """The ids a file that does not parse (PC100) seems to define, read line by line, as
+    a document for build_plan's ``invalid``: references to them (a weekly report's
+    entries for the tasks of a workstream with one tab in it) are then not reported as
+    unknown (PC601, PC105, PC402) on top of the one real cause."""
+    try:
+        text = path.read_text("utf-8", errors="replace")
+    except OSError:
+        return None
+    top = next((m[2] for m in _ROUGH_ID.finditer(text) if not m[1]), None)
+    children = [{"id": m[2]} for m in _ROUGH_ID.finditer(text) if m[1] or m[0].lstrip().startswith("-")]
+    if re.search(r"^kind:\s*workstream\b", text, re.M) and top:
+        data: dict = {"id": top, "tasks": [c for c in children if c["id"] != top]}
+    else:
+        data = {"id": top, "items": children} if top else {"items": children}
+    return Document(path, display_path(path, cwd), "", data)
+
+
 def load_workspace(
     config: Config,
     paths: list[Path] | None = None,
@@ -330,7 +351,10 @@ def _load_workspace(
         from .check_cache import prune
 
         prune(parsed)
-    plan, model_findings = build_plan(ws.documents + context, config, messages, invalid)
+    unparsed = [_rough_ids(path, cwd) for path in files
+                if display_path(path, cwd) in {p.path for p in problems if p.code == "PC100"}]
+    plan, model_findings = build_plan(ws.documents + context, config, messages,
+                                      invalid + [d for d in unparsed if d is not None])
     ws.plan = plan
     findings.extend(model_findings)
     if lint:
