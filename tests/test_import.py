@@ -398,3 +398,16 @@ def test_export_xlsx_refuses_a_terminal_but_writes_to_a_pipe(examples):
         os.close(main)
     assert on_terminal.returncode == 2
     assert b"this output is binary (an Excel workbook): give --output FILE" in on_terminal.stderr
+
+
+def test_a_sheet_without_a_goal_proposes_the_goals_and_the_next_command(base_repo, tmp_path):
+    book = sheet_file(tmp_path / "gantt.xlsx", GANTT_ROWS, merge_title=True)
+    result = base_repo.run("import", str(book), "--as", "workstream", "--id", "douyin-live",
+                           "--output", "plans/douyin-live.yaml")
+    assert result.exit_code == 0, result.output
+    assert "import again with --goal ID, e.g. --goal online-up-35" in result.output
+    assert "online-up-35 (線上渠道銷售額提升35%)" in result.output and "sales-up-30" in result.output
+    assert "next: plancode check" in result.output
+    with_goal = base_repo.run("import", str(book), "--as", "workstream", "--id", "douyin-live", "--goal",
+                              "online-up-35", "--output", "plans/douyin-live.yaml", "--force")
+    assert "--goal ID" not in with_goal.output

@@ -1,7 +1,10 @@
 """``plancode codeowners``: a CODEOWNERS file derived from the team, so that a change to a
 department's plans asks for its lead's review.
 
-Who owns what: a department's lead owns the workstreams whose owner belongs to the
+Who owns what (the last matching line of CODEOWNERS wins): a file added later under the
+plans root belongs to the strategies' owners, and a weekly report added later, named as
+``plancode new report`` names it (``WEEK-DEPARTMENT.yaml``), to its department's lead;
+then, file by file: a department's lead owns the workstreams whose owner belongs to the
 department and the department's weekly reports; a strategy belongs to its owner, and so
 do the team file and ``plancode.yaml`` (the rules every plan follows); a review belongs to
 its owner. GitHub needs handles: people without ``github:`` are named on stderr, and their
@@ -114,9 +117,20 @@ def codeowners(plan, config, root: Path, messages: i18n.Messages) -> tuple[str, 
             rows.append((pattern, []))
             continue
         rows.append((pattern, handles(lead_of(owner.department, pattern), pattern)))
+    folders: list[tuple[str, list[str]]] = []  # patterns for files that do not exist yet
+    if config.plans_root.is_dir():  # a new file under the plans root: the strategy owners
+        plans = _pattern(config.plans_root, root) + "/"
+        folders.append((plans, handles(list(strategy_owners), plans)))
     for report in plan.reports:
         pattern = _pattern(report.source.doc.path, root)
         rows.append((pattern, handles(lead_of(report.department, pattern), pattern)))
+        name = report.source.doc.path.name
+        if name.endswith((f"-{report.department}.yaml", f"-{report.department}.yml")):
+            # next week's report, named as `plancode new report` names it: its department's lead
+            suffix = name[name.rindex("-"):]
+            glob = _pattern(report.source.doc.path.parent, root) + f"/*{suffix}"
+            if all(glob != g for g, _ in folders):
+                folders.append((glob, handles(lead_of(report.department, glob), glob)))
     for review in plan.reviews:
         pattern = _pattern(review.source.doc.path, root)
         if not review.owner:
@@ -127,9 +141,12 @@ def codeowners(plan, config, root: Path, messages: i18n.Messages) -> tuple[str, 
         person = people[person_id]
         warnings.append(messages("codeowners-no-handle", person=f"{person.id} ({person.name})",
                                  paths=", ".join(sorted(set(patterns)))))
-    width = max((len(pattern) for pattern, owners in rows if owners), default=0)
+    width = max((len(pattern) for pattern, owners in [*rows, *folders] if owners), default=0)
     lines = [messages("codeowners-header"), ""]
-    for pattern, owners in sorted(rows):
+    # the last matching line wins: the plans folder, then each department's reports by
+    # name, then every file as it is today
+    ordered = sorted(folders, key=lambda row: (row[0].count("*"), row[0])) + sorted(rows)
+    for pattern, owners in ordered:
         if owners:
             lines.append(f"{pattern:<{width}}  {' '.join(owners)}")
         else:

@@ -19,6 +19,21 @@ from .. import i18n
 from ..cli import EXIT_FINDINGS, EXIT_USAGE, State
 
 i18n.register({
+    "import-propose-goal": (
+        "the sheet names no goal, and a task serving no goal is PC304 in `plancode check`: "
+        "import again with --goal ID, e.g. --goal {first}; the plans' goals: {goals}",
+        "表格沒有寫關聯目標,沒有目標的任務在 `plancode check` 中會報 PC304:請加上 --goal ID 重新導入,"
+        "例如 --goal {first};計劃中的目標:{goals}",
+    ),
+    "import-no-goals": (
+        "the sheet names no goal and the plans have none yet: add the strategy's goals "
+        "(plans/…/strategy.yaml), then import again with --goal ID",
+        "表格沒有寫關聯目標,計劃中也還沒有目標:請先在策略文件中寫好目標,再加上 --goal ID 重新導入",
+    ),
+    "import-next": (
+        "next: plancode check (the imported plans with the others), then commit",
+        "下一步:plancode check(連同其他計劃一起檢查),然後提交",
+    ),
     "import-no-table": (
         "{path}: no sheet has the header row of {template}; expected columns such as {columns}",
         "{path}:沒有任何工作表含有{template}的表頭;應有例如 {columns} 等列",
@@ -171,6 +186,9 @@ def command(state: State, file: Path, kind: str, sheet: str | None, ident: str |
     source = f"{file.name}" + (f" ({table.sheet.name})" if table.sheet.name else "")
     source = re.sub(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+", " ", source)  # it goes into a `#` comment line
     _write(state, config, messages, result.documents, kind, source, output, force)
+    if kind == "workstream" and not any(doc.get("goal") or any(t.get("goal") for t in doc.get("tasks") or [])
+                                        for _, doc in result.documents):
+        _propose_goal(plan, messages)
 
 
 def _check_option(messages: i18n.Messages, option: str, value: str | None, known: dict) -> None:
@@ -202,6 +220,18 @@ def _text(document: dict[str, Any], kind: str, source: str, messages: i18n.Messa
     return text
 
 
+def _propose_goal(plan: Any, messages: i18n.Messages) -> None:
+    """The sheet names no goal: `plancode check` would find PC304 on every task. Say so,
+    with the goals to choose from (the most specific first: goals without sub-goals)."""
+    from ..reporters import printable
+
+    goals = sorted(plan.goals.values(), key=lambda g: (bool(g.children), g.id)) if plan.goals else []
+    shown = [f"{g.id} ({g.title})" for g in goals[:8]] + (["…"] if len(goals) > 8 else [])
+    key = "import-propose-goal" if goals else "import-no-goals"
+    click.echo(printable("plancode: " + messages(key, goals=messages.separator.join(shown),
+                                                 first=goals[0].id if goals else "")), err=True)
+
+
 def _write(state: State, config: Any, messages: i18n.Messages, documents: list[tuple[str, dict]], kind: str,
            source: str, output: str | None, force: bool) -> None:
     import os
@@ -222,3 +252,4 @@ def _write(state: State, config: Any, messages: i18n.Messages, documents: list[t
         text = _text(document, kind, source, messages, modeline(kind, path, config.root))
         write_or_exit(path, text.encode("utf-8"), force, messages)
         click.echo(messages("write-wrote", path=shown(path, state.cwd)), err=True)
+    click.echo(messages("import-next"), err=True)
