@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, TypeVar
 
 from .i18n import Messages, register
+from .diff_year import year_changes
 from .model import Plan, Task
 
 #: the groups of a diff, in the order they are shown
@@ -434,6 +435,7 @@ def diff_plans(old: Plan, new: Plan, old_root: Path | None = None, new_root: Pat
     d.goals()
     d.workstreams()
     d.tasks()
+    year_changes(d)  # SPEC §5: targets by period, lags, slips (only when a side uses §5)
     d.reviews()
     d.team()
     d.reports()

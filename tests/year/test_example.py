@@ -81,10 +81,51 @@ def test_modules_table(exported):
     assert csv.splitlines()[0] == "strategy,module,share,allocated,planned,spent,remaining,workstreams"
 
 
-def test_the_year_example_builds(tmp_path):
-    result = plancode("build", "--out", str(tmp_path / "site"), "--markdown", str(tmp_path / "md"))
+def test_the_year_example_builds_and_shows_its_figures(tmp_path):
+    result = plancode("--locale", "en", "build", "--out", str(tmp_path / "site"),
+                      "--markdown", str(tmp_path / "md"))
     assert result.returncode == 0, result.stderr
-    assert (tmp_path / "site" / "index.html").is_file()
+    index = (tmp_path / "site" / "index.html").read_text("utf-8")
+    dashboard = index[index.index('id="alerts"'):]
+    # the archived 2025 strategy is off the dashboard: no alert, no budget, no headline goal
+    assert "dealer-training" not in index and "經銷商年終培訓" not in dashboard
+    assert "2025年銷售額1300萬元" not in index[:index.index('id="alerts"')]
+    # the forecast slip, with the chain that pushes it; the KPI judged by its pace
+    assert "Forecast to slip" in dashboard and "直播間升級改造 → 主播培訓 → 618大促首場直播" in dashboard
+    assert "Pace 88 %" in dashboard and "Expected to date 1,362.43" in dashboard
+    assert "Pace 80 %" not in dashboard and "抖音短視頻發布" in dashboard  # the task KPI, 4 of 5
+    # budgets by module and earned value of the live strategy
+    modules = dashboard[dashboard.index('class="compact modules"'):]
+    assert ">420,000<" in modules and ">390,000<" in modules and ">200,000<" in modules
+    goals = (tmp_path / "site" / "goals.html").read_text("utf-8")
+    assert "Pace 101 %" in goals and "Expected to date 493.68" in goals
+    readme = (tmp_path / "md" / "README.md").read_text("utf-8")
+    assert "Pace 88 % · Expected to date 1,362.43" in readme
+    assert "Allocated 420,000 CNY · Planned 390,000 CNY · Spent 200,000 CNY · Remaining 220,000 CNY" in readme
+
+
+def test_diff_shows_a_moved_period_target_a_changed_lag_and_a_new_slip(tmp_path):
+    import shutil
+
+    for side in ("a", "b"):
+        shutil.copytree(YEAR, tmp_path / side)
+    b = tmp_path / "b" / "plans" / "2026"
+    strategy = b / "strategy.yaml"
+    strategy.write_text(strategy.read_text("utf-8").replace(
+        "2026-Q2: 375, 2026-Q3: 375", "2026-Q2: 350, 2026-Q3: 400"), "utf-8")
+    douyin = b / "workstreams" / "douyin-2026.yaml"
+    douyin.write_text(douyin.read_text("utf-8").replace("lag: -3", "lag: -1"), "utf-8")
+    result = plancode("--locale", "en", "--config", str(tmp_path / "b" / "plancode.yaml"), "diff",
+                      "./a/plans", "./b/plans", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert ("period targets 2026-Q1: 300, 2026-Q2: 375, 2026-Q3: 375, 2026-Q4: 450 → "
+            "2026-Q1: 300, 2026-Q2: 350, 2026-Q3: 400, 2026-Q4: 450") in out
+    assert "links douyin-2026/studio: fs -3 → douyin-2026/studio: fs -1" in out
+    # hosts now starts 1 working day (not 3) before the studio ends; forecast: the studio
+    # ends 05-27, hosts start 05-27 (shift(05-28, −1)) and take 5 working days to 06-02, so
+    # the milestone of 05-29 waits until Wednesday 06-03: 5 days late (3 before)
+    assert "forecast slip 3 → 5 days" in out
 
 
 def test_plans_without_a_section_5_key_export_the_section_3_columns_only():

@@ -126,3 +126,29 @@ def chain(tasks: dict[str, Any], full: str) -> list[str]:
             return path[::-1]
         path.append(pushed_by)
         seen.add(pushed_by)
+
+
+def slipping(plan: Any) -> list[tuple[Any, str, Any, dt.date, list[str]]]:
+    """The milestones, and the last task of each goal, forecast to end after their date
+    (SPEC §5.4): (task, "milestone" | "goal", the goal or None, the date it should keep,
+    the chain that pushes it). Archived, finished and cancelled tasks are left out. PC408
+    and the dashboard's alerts read this one list."""
+    judged: dict[str, tuple[str, Any]] = {}
+    for task in plan.tasks.values():
+        if task.milestone:
+            judged[task.full_id] = ("milestone", None)
+    for goal in plan.goals.values():
+        dated = [plan.tasks[t] for t in goal.tasks
+                 if plan.tasks[t].end is not None and plan.tasks[t].status != "cancelled"]
+        if dated:
+            last = max(dated, key=lambda t: (t.end, t.full_id))
+            judged.setdefault(last.full_id, ("goal", goal))
+    found = []
+    for full, (kind, goal) in judged.items():
+        task = plan.tasks[full]
+        if task.archived or task.forecast_end is None or task.status in ("done", "cancelled"):
+            continue
+        limit = task.end if goal is None else (goal.due or task.end)
+        if task.forecast_end > limit:
+            found.append((task, kind, goal, limit, chain(plan.tasks, full)))
+    return found

@@ -122,6 +122,9 @@ class PageContexts:
         if goal.actual is not None and goal.achievement is None and goal.metric is not None:
             zero = "md.zero.actual" if goal.metric.direction == "down" else "md.zero.target"
         value = self.achievement(goal.achievement_pct, zero) if goal.metric else ""
+        if goal.pace is not None:  # SPEC §5.1: judged by its pace
+            value += (f" · {self.L('pace')} {percent(goal.pace)} · {self.L('expected_to_date')} "
+                      f"{number(goal.expected)}")
         return [value, self.L(f"alert.{goal.alert}") if goal.alert else ""]
 
     def source_link(self, source: str, prefix: str = "") -> Md | str:
@@ -279,23 +282,36 @@ class PageContexts:
             if b.contingency is not None:
                 rows.append([prefix + L("contingency"), f"{number(budget.contingency)}% · "
                              f"{self.money(b.contingency, cur)}"])
-            for module in b.allocation:
+            for module in b.allocation if not b.modules else ():
                 rows.append([f"{prefix}{L('md.allocation')} · {module.label}",
                              f"{number(module.share)}% · {self.money(module.amount, cur)}"])
+            for m in b.modules:  # SPEC §5.5: allocated, planned, spent, remaining
+                share = "" if m.share is None else f"{number(m.share)}% · "
+                rows.append([f"{prefix}{L('module')} · {views.Names(plan, L).module(m.module)}",
+                             f"{share}{L('allocated')} {self.money(m.allocated, cur)} · "
+                             f"{L('planned_budget')} {self.money(m.planned, cur)} · "
+                             f"{L('spent')} {self.money(m.spent, cur)} · "
+                             f"{L('remaining')} {self.money(m.remaining, cur)}"])
             if b.allocation:
                 rows.append([prefix + L("allocated"),
                              f"{number(b.allocated_share)}% · {self.money(b.allocated, cur)}"])
             if b.goal_budgets:
                 rows.append([prefix + L("goal_budgets"), self.money(b.goals, cur)])
-        ev, cur = plan.earned_value, self.currency()
-        rows += [
-            [L("md.ev.pv"), self.money(ev.pv, cur)],
-            [L("md.ev.ev"), self.money(ev.ev, cur)],
-            [L("md.ev.ac"), self.money(ev.ac, cur)],
-            [L("md.ev.spi"), "—" if ev.spi is None else f"{ev.spi:.2f}"],
-            [L("md.ev.cpi"), "—" if ev.cpi is None else f"{ev.cpi:.2f}"],
-        ]
+            if b.earned_value is not None:  # SPEC §5.5: earned value per strategy
+                rows += self.earned_value_rows(b.earned_value, cur, prefix)
+        if not plan.year:
+            rows += self.earned_value_rows(plan.earned_value, self.currency(), "")
         return Table([L("md.item"), L("md.value")], rows, "lr")
+
+    def earned_value_rows(self, ev, cur: str, prefix: str) -> list[list[Any]]:
+        L = self.L
+        return [
+            [prefix + L("md.ev.pv"), self.money(ev.pv, cur)],
+            [prefix + L("md.ev.ev"), self.money(ev.ev, cur)],
+            [prefix + L("md.ev.ac"), self.money(ev.ac, cur)],
+            [prefix + L("md.ev.spi"), "—" if ev.spi is None else f"{ev.spi:.2f}"],
+            [prefix + L("md.ev.cpi"), "—" if ev.cpi is None else f"{ev.cpi:.2f}"],
+        ]
 
     def goal_table(self, strategies) -> list[dict[str, Any]]:
         """Templates 1 and 5: per strategy, each goal then its tasks then its sub-goals."""

@@ -13,7 +13,7 @@ from typing import Any, Iterator
 from .. import i18n
 from ..model import Plan, Task
 from ..model.entities import Metric, Source
-from ..model.forecast import chain
+from ..model.forecast import slipping
 from ..model.periods import target_problems
 from ..problems import Finding, Severity
 from . import Context, rule
@@ -189,31 +189,12 @@ def forecast_slip(plan: Plan, ctx: Context) -> Iterator[Finding]:
     """
     if not plan.year:
         return
-    judged: dict[str, tuple[str, Any]] = {}
-    for task in plan.tasks.values():
-        if task.milestone:
-            judged[task.full_id] = ("milestone", task.end)
-    for goal in plan.goals.values():
-        open_tasks = [plan.tasks[t] for t in goal.tasks
-                      if plan.tasks[t].end is not None and plan.tasks[t].status != "cancelled"]
-        if open_tasks:
-            last = max(open_tasks, key=lambda t: (t.end, t.full_id))
-            if last.full_id not in judged:
-                judged[last.full_id] = ("goal", goal)
-    for full, (kind, what) in judged.items():
-        task = plan.tasks[full]
-        if (task.archived or task.forecast_end is None
-                or task.status in ("done", "cancelled")):
-            continue
-        limit = what if kind == "milestone" else (what.due or task.end)
-        if task.forecast_end <= limit:
-            continue
+    for task, kind, goal, limit, pushers in slipping(plan):
         slip = (task.forecast_end - limit).days
-        pushers = chain(plan.tasks, full)
         one_stream = len({plan.tasks[t].workstream for t in pushers}) == 1
         names = " → ".join(plan.tasks[t].id if one_stream else t for t in pushers)
         message = ctx.messages(
-            f"forecast-slip-{kind}", task=task.name, goal=what.id if kind == "goal" else "",
+            f"forecast-slip-{kind}", task=task.name, goal=goal.id if goal else "",
             forecast=task.forecast_end, slip=slip, s=_plural(slip), end=limit, chain=names)
         yield Finding("PC408", message, task.source.doc, task.source.pointer + ("end",),
                       hint=ctx.messages("forecast-slip-hint"))

@@ -63,8 +63,11 @@ def alignment(plan: Plan) -> list[tuple[Goal, Goal | None]]:
 
 
 def headline_goals(plan: Plan) -> list[Goal]:
-    """Top goals, and every goal with an observed KPI value, in tree order."""
-    return [goal for goal in goals_in_order(plan) if goal.level == 1 or goal.actual is not None]
+    """Top goals, and every goal with an observed KPI value, in tree order; none of an
+    archived strategy (SPEC §5.5: off the dashboard)."""
+    archived = {sid for sid, strategy in plan.strategies.items() if strategy.archived}
+    return [goal for goal in goals_in_order(plan)
+            if (goal.level == 1 or goal.actual is not None) and goal.strategy not in archived]
 
 
 def goal_tags(goal: Goal, labels: Callable[[str], str]) -> list[str]:
