@@ -92,15 +92,15 @@ def test_the_year_example_builds_and_shows_its_figures(tmp_path):
     assert "2025年銷售額1300萬元" not in index[:index.index('id="alerts"')]
     # the forecast slip, with the chain that pushes it; the KPI judged by its pace
     assert "Forecast to slip" in dashboard and "直播間升級改造 → 主播培訓 → 618大促首場直播" in dashboard
-    assert "Pace 88 %" in dashboard and "Expected to date 1,362.43" in dashboard
-    assert "Pace 80 %" not in dashboard and "抖音短視頻發布" in dashboard  # the task KPI, 4 of 5
+    assert "Pace 88%" in dashboard and "Expected to date 1,362.43" in dashboard
+    assert "Pace 80%" not in dashboard and "抖音短視頻發布" in dashboard  # the task KPI, 4 of 5
     # budgets by module and earned value of the live strategy
     modules = dashboard[dashboard.index('class="compact modules"'):]
     assert ">420,000<" in modules and ">390,000<" in modules and ">200,000<" in modules
     goals = (tmp_path / "site" / "goals.html").read_text("utf-8")
-    assert "Pace 101 %" in goals and "Expected to date 493.68" in goals
+    assert "Pace 101%" in goals and "Expected to date 493.68" in goals
     readme = (tmp_path / "md" / "README.md").read_text("utf-8")
-    assert "Pace 88 % · Expected to date 1,362.43" in readme
+    assert "Pace 88% · Expected to date 1,362.43" in readme
     assert "Allocated 420,000 CNY · Planned 390,000 CNY · Spent 200,000 CNY · Remaining 220,000 CNY" in readme
 
 
