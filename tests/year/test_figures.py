@@ -210,3 +210,37 @@ def test_forecast_follows_links_with_lag_across_workstreams(base_repo):
     assert (c.forecast_start, c.forecast_end, c.pushed_by) == (D(2024, 6, 20), D(2024, 6, 21), "ws/b")
     # across workstreams: a and b push c; c ends its workstream, b ends its own
     assert a.critical and b.critical and c.critical
+
+
+def test_department_figures_roll_up_to_the_parent(base_repo):
+    base_repo.write("plans/team.yaml", """
+        kind: team
+        departments:
+          - {id: marketing, name: 市場部, lead: li.wei}
+          - {id: sales, name: 銷售部, lead: zhang.min}
+          - {id: east, name: 華東分公司, lead: wang.fang, parent: sales}
+        people:
+          - {id: li.wei, name: 李偉, department: marketing}
+          - {id: zhang.min, name: 張敏, department: sales}
+          - {id: wang.fang, name: 王芳, department: east}
+    """)
+    base_repo.write("plans/ws.yaml", workstream("""
+          - {id: a, name: 甲, owner: zhang.min, start: 2024-06-01, end: 2024-06-30, deliverable: 一}
+          - {id: b, name: 乙, owner: wang.fang, start: 2024-06-01, end: 2024-06-30, deliverable: 二}
+          - {id: c, name: 丙, owner: wang.fang, start: 2024-07-01, end: 2024-07-30, deliverable: 三}
+    """))
+    base_repo.write("plans/w23.yaml", """
+        kind: report
+        week: 2024-W23
+        department: east
+        author: wang.fang
+        entries:
+          - {task: ws/b, planned: 乙, done: yes, progress: 30, spent: 1200}
+    """)
+    figures = plan_of(base_repo, as_of="2024-06-15").department_figures
+    sales, east = figures["sales"], figures["east"]
+    assert (east.tasks, east.active, east.reports, east.spent) == (2, 1, 1, 1200)
+    # sales: its own task a (active), plus east's two tasks, one report and 1,200 spent
+    assert (sales.tasks, sales.tasks_total, sales.active_total, sales.reports_total, sales.spent_total) == (
+        1, 3, 2, 1, 1200)
+    assert sales.children == ("east",)

@@ -90,20 +90,23 @@ def _strategy_of(ws: Workstream, tasks: dict[str, Task]) -> str | None:
 def department_figures(departments: dict[str, Department], tasks: dict[str, Task],
                        reports: Iterable[Report], as_of) -> dict[str, DepartmentFigures]:
     """Per department, its own figures and those rolled up from its sub-departments
-    (the tree of `parent`; a loop in it is cut where it closes)."""
+    (the tree of `parent`; a loop in it is cut where it closes). Tasks of an archived
+    strategy and their spending are left out: these are the live figures."""
     own_tasks: dict[str, int] = defaultdict(int)
     own_active: dict[str, int] = defaultdict(int)
     own_reports: dict[str, int] = defaultdict(int)
     own_spent: dict[str, float] = defaultdict(float)
     for task in tasks.values():
-        if task.department and task.status != "cancelled":
+        if task.department and task.status != "cancelled" and not task.archived:
             own_tasks[task.department] += 1
             own_active[task.department] += task.status in ("in_progress", "overdue")
     for report in reports:
         if report.start <= as_of:
             own_reports[report.department] += 1
         if report.counted:
-            own_spent[report.department] += sum(e.spent or 0 for e in report.entries)
+            own_spent[report.department] += sum(
+                e.spent or 0 for e in report.entries
+                if not (e.task in tasks and tasks[e.task].archived))
     children: dict[str, list[str]] = defaultdict(list)
     for dept in departments.values():
         if dept.parent in departments and dept.parent != dept.id:

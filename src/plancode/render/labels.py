@@ -199,6 +199,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "pace": ("Pace", "進度達成率"),
     "expected_to_date": ("Expected to date", "應達進度"),
     "archived": ("Archived", "已歸檔"),
+    "departments": ("Departments", "部門"),
+    "reports_sent": ("Weekly reports", "周報"),
+    "departments_explain": (
+        "A department's figures include those of the departments under it (`parent` in the "
+        "team file); its own task count is in brackets.",
+        "部門的數字包含其下屬部門(團隊文件中的 `parent`);括號內為本部門自身的任務數。"),
     "no_report": ("no weekly report, though these tasks were active", "本周沒有提交周報,但以下任務在進行中"),
     "missing_entry": ("active task not in the report", "進行中的任務未列入周報"),
     "missing_reports": ("Missing reports", "缺報情況"),

@@ -319,6 +319,9 @@ class _Site:
     def people_rows(self) -> list[views.PersonRow]:
         return views.people_rows(self.plan)
 
+    def department_rows(self) -> list[views.DepartmentRow]:
+        return views.department_rows(self.plan)
+
     # --- filters -----------------------------------------------------------------------------
 
     def filters(self, tasks: Iterable[Task] = (), owners: Iterable[str | None] = (),

@@ -37,7 +37,7 @@ from .dashboard import (
 from .formats import date, number, percent
 from .goals import TreeRow, alignment, goal_tags, goal_tree, goals_in_order, headline_goals, themes
 from .names import Names
-from .people import PersonRow, people_rows
+from .people import DepartmentRow, PersonRow, department_rows, people_rows
 from .reviews import change as review_change
 from .reviews import comparison
 from .reviews import owners as review_owners
@@ -45,7 +45,7 @@ from .weeks import BehindRow, DepartmentWeek, EntryRow, Week, behind_plan, entry
 
 __all__ = [
     "KINDS", "STATUSES", "Alert", "Alerts", "BehindRow", "BudgetView", "DepartmentWeek", "EntryRow", "ModuleRow",
-    "Names", "PersonRow", "TreeRow", "Week", "alerts", "alignment", "behind_plan", "budgets", "comparison", "date",
+    "DepartmentRow", "Names", "PersonRow", "department_rows", "TreeRow", "Week", "alerts", "alignment", "behind_plan", "budgets", "comparison", "date",
     "entry_row", "goal_tags", "goal_tree", "goals_in_order", "headline_goals", "lagging", "number", "people_rows",
     "percent", "points", "review_change", "review_owners", "status_counts", "themes", "weeks",
 ]
