@@ -82,8 +82,11 @@ def test_modules_table(exported):
 
 
 def test_the_year_example_builds_and_shows_its_figures(tmp_path):
-    result = plancode("--locale", "en", "build", "--out", str(tmp_path / "site"),
-                      "--markdown", str(tmp_path / "md"))
+    import shutil
+
+    shutil.copytree(YEAR, tmp_path / "repo")  # outputs stay inside the project (SPEC §5.7)
+    tmp_path = tmp_path / "repo"
+    result = plancode("--locale", "en", "build", "--out", "site", "--markdown", "md", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     index = (tmp_path / "site" / "index.html").read_text("utf-8")
     dashboard = index[index.index('id="alerts"'):]
@@ -115,8 +118,8 @@ def test_diff_shows_a_moved_period_target_a_changed_lag_and_a_new_slip(tmp_path)
         "2026-Q2: 375, 2026-Q3: 375", "2026-Q2: 350, 2026-Q3: 400"), "utf-8")
     douyin = b / "workstreams" / "douyin-2026.yaml"
     douyin.write_text(douyin.read_text("utf-8").replace("lag: -3", "lag: -1"), "utf-8")
-    result = plancode("--locale", "en", "--config", str(tmp_path / "b" / "plancode.yaml"), "diff",
-                      "./a/plans", "./b/plans", cwd=tmp_path)
+    shutil.copy(YEAR / "plancode.yaml", tmp_path / "plancode.yaml")  # both sides' calendar
+    result = plancode("--locale", "en", "diff", "./a/plans", "./b/plans", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert ("period targets 2026-Q1: 300, 2026-Q2: 375, 2026-Q3: 375, 2026-Q4: 450 → "
