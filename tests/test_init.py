@@ -51,7 +51,16 @@ def test_init_writes_a_plan_repository_and_says_what_it_created(tmp_path):
     for name in EXPECTED:
         assert f"created  team-plans/{name}" in result.output
     assert "19 files created, 0 skipped in team-plans" in result.output
-    assert f'git config diff.plancode.textconv "{TEXTCONV}"' in result.output
+    # a git repository on the branch the workflow deploys, with a textconv that needs no PATH
+    assert "initialised a git repository on branch main" in result.output
+    import subprocess
+
+    def git(*args: str) -> str:
+        return subprocess.run(["git", *args], cwd=target, capture_output=True, text=True, check=True).stdout.strip()
+
+    assert git("symbolic-ref", "--short", "HEAD") == "main"
+    assert git("config", "diff.plancode.textconv") == TEXTCONV
+    assert " -m plancode textconv" in TEXTCONV
 
 
 @pytest.mark.parametrize("locale, title", [("zh-TW", "抖音直播帶貨計劃"), ("zh-CN", "抖音直播带货计划"),
@@ -214,3 +223,21 @@ def test_the_installed_wheel_carries_the_starter_files(tmp_path, installed_wheel
     checked = subprocess.run([*plancode, "check"], cwd=elsewhere / "plans-repo", env=env, capture_output=True,
                              text=True)
     assert checked.returncode == 0 and checked.stdout.endswith("no problems\n"), checked.stdout + checked.stderr
+
+
+def test_git_diff_reads_plans_through_the_textconv_without_plancode_on_path(tmp_path):
+    import subprocess
+
+    init(tmp_path)
+    target = tmp_path / "team-plans"
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@e",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@e"}
+    assert subprocess.run(["sh", "-c", "command -v plancode"], env=env, capture_output=True).returncode != 0
+    subprocess.run(["git", "add", "-A"], cwd=target, env=env, check=True)
+    subprocess.run(["git", "commit", "-qm", "init"], cwd=target, env=env, check=True)
+    ws = target / "plans/2024/workstreams/douyin-live.yaml"
+    ws.write_text(ws.read_text("utf-8").replace("    owner: li.wei\n    after: [account]",
+                                                  "    owner: chen.jie\n    after: [account]"), "utf-8")
+    diff = subprocess.run(["git", "diff"], cwd=target, env=env, capture_output=True, text=True)
+    assert diff.returncode == 0, diff.stderr
+    assert "+task douyin-live/selection.owner = chen.jie" in diff.stdout, diff.stdout + diff.stderr

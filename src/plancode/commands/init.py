@@ -69,6 +69,22 @@ i18n.register({
     "init-created": ("created  {path}", "已建立  {path}"),
     "init-skipped": ("skipped  {path} (it exists; left as it is)", "已略過  {path}(已存在,保持不變)"),
     "init-failed": ("cannot write {path}: {reason}", "無法寫入 {path}:{reason}"),
+    "init-next-git": (
+        "Next:\n"
+        "  cd {dir}\n"
+        "  plancode check                            # the example plans are clean\n"
+        "  plancode build                            # the site in site/, the reports in reports/\n"
+        "  pip install pre-commit && pre-commit install   # check before every commit\n"
+        "  plancode notify --dry-run                 # the alerts the weekday workflow sends to the team chat\n"
+        "Then replace the example with your plans; plancode's docs/workflow.md walks through the rest.",
+        "下一步:\n"
+        "  cd {dir}\n"
+        "  plancode check                            # 示例計劃沒有問題\n"
+        "  plancode build                            # 網站在 site/,報告在 reports/\n"
+        "  pip install pre-commit && pre-commit install   # 每次提交前自動檢查\n"
+        "  plancode notify --dry-run                 # 工作日定時發到團隊群的預警\n"
+        "然後把示例換成你們的計劃;完整流程見 plancode 的 docs/workflow.md。",
+    ),
     "init-git": (
         "initialised a git repository on branch main, with plancode's textconv for git diff",
         "已初始化 git 倉庫(分支 main),並為 git diff 設定 plancode 的 textconv",
@@ -226,10 +242,11 @@ def command(state: State, directory: Path, action: str | None) -> None:
         click.echo(messages("init-created", path=where))
     shown_dir = shown(target, state.cwd) if target.resolve() != state.cwd.resolve() else "."
     click.echo(messages("init-summary", created=created, skipped=skipped, dir=shown_dir))
-    if created and start_git(target):
+    started = bool(created) and start_git(target)
+    if started:
         click.echo(messages("init-git"))
     if created:
-        click.echo("\n" + messages("init-next", dir=shown_dir, textconv=TEXTCONV))
+        click.echo("\n" + messages("init-next-git" if started else "init-next", dir=shown_dir, textconv=TEXTCONV))
 
 
 def start_git(target: Path) -> bool:
