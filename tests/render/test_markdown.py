@@ -175,25 +175,25 @@ def test_template_2_douyin_live_gantt_table(zh):
 
 def test_the_douyin_live_mermaid_gantt(zh):
     block = mermaid_blocks(zh["workstreams/douyin-live.md"])
-    assert block == [
+    assert block == [  # the tasks in written order; red (crit) only for a task in trouble
         "gantt",
         "    title 抖音直播帶貨計劃",
         "    dateFormat YYYY-MM-DD",
         "    axisFormat %m-%d",
         "    todayMarker off",
-        "    section 銷售部",
-        "    直播賬號搭建 :done, crit, account, 2024-06-01, 10d",
+        "    直播賬號搭建 :done, account, 2024-06-01, 10d",
+        "    選品與庫存對接 (關鍵路徑) :active, selection, 2024-06-05, 11d",
         "    直播腳本策劃 :active, script, 2024-06-10, 11d",
-        "    首場直播執行 :crit, milestone, first_live, 2024-06-25, 1d",
-        "    section 市場部",
-        "    選品與庫存對接 :active, crit, selection, 2024-06-05, 11d",
+        "    首場直播執行 (關鍵路徑) :milestone, first_live, 2024-06-25, 1d",
+        "    截至 :milestone, as_of, 2024-06-15, 1d",
     ]
 
 
-def test_a_workstream_links_its_svg_copied_into_the_reports(zh):
+def test_a_workstream_report_has_one_gantt(zh):
     html = gfm(zh["workstreams/douyin-live.md"])
     images = [attrs for tag, attrs in Page(html).tags if tag == "img"]
-    assert images == [{"src": "../charts/gantt-douyin-live.svg", "alt": "甘特圖 抖音直播帶貨計劃"}]
+    assert images == []  # the Mermaid block only: not a second picture of the same plan
+    assert len(mermaid_blocks_all(zh["workstreams/douyin-live.md"])) == 1
 
 
 def test_a_workstream_whose_chart_was_not_rendered_keeps_its_mermaid_block(examples):
@@ -213,7 +213,7 @@ def test_every_example_workstream_has_a_valid_mermaid_gantt(zh, examples):
 
 def test_an_overdue_task_says_so_in_the_gantt_and_is_active(zh):
     block = mermaid_blocks(zh["workstreams/store-expansion.md"])
-    assert "    拓展5家新門店 (逾期) :active, new_stores_batch1, 2024-06-03, 12d" in block
+    assert "    拓展5家新門店 (逾期) :crit, new_stores_batch1, 2024-06-03, 12d" in block
 
 
 def test_template_3_per_department_in_the_week_of_2024_W23(zh):
@@ -653,7 +653,7 @@ def test_hostile_task_names_make_a_valid_mermaid_block(hostile_plan):
     assert_valid_mermaid(block)
     tasks = [line for line in block if " :" in line]
     # cut to 40 characters (the table has the whole name); ` would end nothing, but reads as a fence
-    assert tasks[0] == "    task ＜img src=x onerror=alert(1)＞ | ˋti… (Overdue) :active, account, 2024-06-01, 10d"
+    assert tasks[0] == "    task ＜img src=x onerror=alert(1)＞ | ˋti… (Overdue) :crit, account, 2024-06-01, 10d"
     assert "\u200bgantt " in tasks[1]  # would be read as the `gantt` keyword
     assert "\u200b2024-06-01 " in tasks[2]  # would be read as a date token
     # `done` and `crit` are tag words, not ids; the blocked milestone shows its status
@@ -797,15 +797,15 @@ def test_mermaid_ids_are_sanitised_and_unique():
         "Crit": "t_Crit", "1st": "t_1st", "first-live": "first_live"}
 
 
-def test_a_long_workstream_links_each_part_of_its_gantt(base_repo):
+def test_a_long_workstream_has_one_gantt_with_every_task(base_repo):
     tasks = "\n".join(
         f"  - {{id: t{i}, name: 任務{i}, owner: li.wei, start: 2024-06-01, days: 3, deliverable: 交付}}"
         for i in range(201))
     plan, config = workspace_of(base_repo, ("plans/big.yaml",
                                             f"kind: workstream\nid: big\ntitle: 大計劃\ngoal: online-up-35\ntasks:\n{tasks}\n"))
     page = reports(plan, config)["workstreams/big.md"]
-    assert re.findall(r"\]\((\.\./charts/[^)]+)\)", page) == ["../charts/gantt-big~1.svg", "../charts/gantt-big~2.svg"]
-    assert len([line for line in mermaid_blocks(page) if " :" in line]) == 201
+    assert re.findall(r"\]\((\.\./charts/[^)]+)\)", page) == []  # no second Gantt as pictures
+    assert len([line for line in mermaid_blocks(page) if " :" in line]) == 201 + 1  # and the as-of marker
 
 
 def test_chart_names_must_be_file_names(examples):

@@ -214,6 +214,8 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
 
     labels = Labels(config.locale)
     layout = chart_layout(plan, config, labels, gantt_baseline)
+    # The site draws every chart in its pages; the reports need files of all but the Gantt
+    # (their Gantt is Mermaid, drawn by GitHub), drawn in pure Python: no matplotlib.
     charts = layout.all()
     from ..check_cache import cache_dir  # one cache folder for check results and charts
 
@@ -236,6 +238,8 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
                 for name, path in cached.items():  # linked from the cache, not drawn
                     if path is not None:  # the site draws its charts in its pages
                         reports_tree.place(f"charts/{name}.svg", path)
+                site.prepare()  # templates compiled once, before the workers fork
+                reports.prepare()
                 work = _Work(to_draw, cache, site, reports)
                 label = messages("build-pages-label")
                 for kind, index, data in _run(work, jobs, label):
@@ -315,6 +319,10 @@ class _Work:
         return kind, index, pages.render(index)
 
 
+#: items (charts and pages) below which a build without --jobs runs in one process: the
+#: example plans' 45 items take 0.60 s of CPU in one, 0.75 s with two forked workers
+SMALL_BUILD = 200
+
 _WORK: _Work | None = None  # what the forked workers make: inherited, never pickled
 
 
@@ -330,7 +338,8 @@ def _run(work: _Work, jobs: int | None, label: str):
     global _WORK
     import multiprocessing
 
-    jobs = jobs or _cpus()
+    # a small site is made faster in this process than by forking workers for it
+    jobs = jobs or (_cpus() if len(work.items) >= SMALL_BUILD else 1)
     jobs = min(jobs, len(work.items))
     bar = None
     if sys.stderr.isatty():

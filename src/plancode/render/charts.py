@@ -37,7 +37,7 @@ from .labels import Labels, number, percent
 
 #: Bump whenever draw.py (or a spec's meaning) changes what a spec looks like: every
 #: cached SVG drawn by an older renderer is then ignored.
-RENDERER_VERSION = "2"
+RENDERER_VERSION = "3"  # 3: every chart but the Gantt drawn by render/svg.py
 
 #: Rows per Gantt chart. One text label per row dominates drawing time beyond this, and a
 #: taller chart is unreadable anyway; the tables list every task.
@@ -559,9 +559,14 @@ def render_chart(chart: Chart | Mapping[str, Any], cache_dir: Path | None) -> st
             text = None
         if text is not None and text.rstrip().endswith("</svg>"):
             return text
-    from . import draw  # imports matplotlib: only when something must be drawn
+    from .svg import KINDS, standalone
 
-    svg = draw.draw_svg(spec)
+    if spec["kind"] in KINDS:  # pure Python, text as text: no matplotlib
+        svg = standalone(spec)
+    else:
+        from . import draw  # imports matplotlib: only for a Gantt drawn as a picture
+
+        svg = draw.draw_svg(spec)
     if path is not None:
         _write_atomic(path, svg)
     return svg

@@ -76,6 +76,14 @@ class MarkdownPages:
         self._pages = pages
         self.paths = [path for path, _, _ in pages]
 
+    def prepare(self) -> None:
+        """Compile every template now: a build that forks its workers afterwards compiles
+        them once, not once per worker."""
+        if self._env is None:
+            self._env = _environment()
+        for template in dict.fromkeys(t for _, t, _ in self._pages):
+            self._env.get_template(template)
+
     def render(self, index: int) -> bytes:
         if self._env is None:
             self._env = _environment()
@@ -99,8 +107,11 @@ def markdown_files(plan: Plan, config: Config, labels: Labels, charts: dict[str,
 def _environment():
     import jinja2  # not at module level: `plancode check` never pays for it
 
+    from .templates_cache import bytecode_cache
+
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("plancode.render", "templates"),
+        bytecode_cache=bytecode_cache(),
         autoescape=False,  # HTML escaping is wrong for Markdown: `cell`/`text` escape
         finalize=finalize,
         trim_blocks=True,

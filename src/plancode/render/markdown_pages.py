@@ -434,29 +434,33 @@ class PageContexts:
         ]
         if ws.module:
             facts.append((L("md.module"), self.names.module(ws.module)))
-        chart_names = self.gantt_chart_names(ws_id)
+        gantt = self.mermaid_gantt(ws.title, tasks)
+        # one Gantt per page: the picture only where Mermaid has nothing to draw
+        chart_names = self.gantt_chart_names(ws_id) if gantt is None else []
         return {
             "title": ws.title,
             "facts": facts,
             "description": ws.description,
             "table": table,
             "critical": [t.name for t in critical],
-            "gantt": self.mermaid_gantt(ws.title, tasks),
+            "gantt": gantt,
             "charts": [self.chart(name, f"{L('md.gantt')} {ws.title}") for name in chart_names],
             "risks": Table([L("task"), L("risk"), L("mitigation"), L("owner")], risk_rows)
             if risk_rows else None,
         }
 
     def mermaid_gantt(self, title: str, tasks: list[Task]) -> Md | None:
-        """A Mermaid gantt block: one section per department (in order of first task),
-        each task from its start for its days (inclusive: Mermaid's end dates are not)."""
+        """A Mermaid gantt block with the site's meaning: tasks in the order written (no
+        sections: they would regroup them), each from its start for its days (inclusive:
+        Mermaid's end dates are not). Mermaid has three looks: ``done`` for done tasks,
+        ``active`` for tasks under way, ``crit`` (red) for the tasks in trouble — overdue or
+        blocked — as the site's red status; a not-done task on the critical path says so
+        in its name, a milestone is a diamond, and the as-of date is a milestone of its own
+        (Mermaid's "today" would be the reader's date)."""
         dated = [t for t in tasks if t.start is not None and t.days and t.days > 0]
         if not dated:
             return None
         ids = mermaid_ids(t.id for t in tasks)
-        sections: dict[str, list[Task]] = {}
-        for task in dated:
-            sections.setdefault(self.department(task.department), []).append(task)
         years = {t.start.year for t in dated} | {t.end.year for t in dated if t.end}
         lines = [
             "```mermaid",
@@ -464,26 +468,29 @@ class PageContexts:
             f"    title {mermaid_text(title, 80)}",
             "    dateFormat YYYY-MM-DD",
             "    axisFormat " + ("%m-%d" if len(years) == 1 else "%Y-%m"),
-            # Mermaid's "today" is the reader's date, not as_of: the line would mislead.
             "    todayMarker off",
         ]
-        for section, members in sections.items():
-            lines.append(f"    section {mermaid_text(section)}")
-            for task in members:
-                tags = []
-                if task.status == "done":
-                    tags.append("done")
-                elif task.status in ("in_progress", "overdue"):
-                    tags.append("active")
-                if task.critical:
-                    tags.append("crit")
-                if task.milestone:
-                    tags.append("milestone")
-                name = mermaid_text(task.name)
-                if task.status in ("overdue", "blocked", "cancelled"):
-                    name += f" ({mermaid_text(self.status(task))})"  # after the cut: always seen
-                data = ", ".join([*tags, ids[task.id], task.start.isoformat(), f"{task.days}d"])
-                lines.append(f"    {name} :{data}")
+        for task in dated:
+            tags = []
+            if task.status == "done":
+                tags.append("done")
+            elif task.status in ("overdue", "blocked"):
+                tags.append("crit")
+            elif task.status == "in_progress":
+                tags.append("active")
+            if task.milestone:
+                tags.append("milestone")
+            name = mermaid_text(task.name)
+            if task.status in ("overdue", "blocked", "cancelled"):
+                name += f" ({mermaid_text(self.status(task))})"  # after the cut: always seen
+            elif task.critical and task.status != "done":
+                name += f" ({mermaid_text(self.L('critical'))})"
+            data = ", ".join([*tags, ids[task.id], task.start.isoformat(), f"{task.days}d"])
+            lines.append(f"    {name} :{data}")
+        as_of_id = "as_of"
+        while as_of_id in ids.values():
+            as_of_id += "_"
+        lines.append(f"    {mermaid_text(self.L('as_of'))} :milestone, {as_of_id}, {self.plan.as_of.isoformat()}, 1d")
         lines.append("```")
         return Md("\n".join(lines))
 

@@ -89,12 +89,15 @@ class ChartLayout:
         return [chart for chart in found if chart is not None]
 
 
-def chart_layout(plan: Plan, config: Config, labels: Labels, baseline: dict | None = None) -> ChartLayout:
-    """The charts of the site, described (specs), not drawn."""
+def chart_layout(plan: Plan, config: Config, labels: Labels, baseline: dict | None = None,
+                 gantt: bool = False) -> ChartLayout:
+    """The charts of the site, described (specs), not drawn. The Gantt charts are drawn
+    in the pages from the views (:mod:`plancode.render.gantt`); ``gantt=True`` adds their
+    picture specs (for a caller that wants them as SVG files)."""
     from . import charts
 
     layout = ChartLayout(burnup=charts.burnup_chart(plan, labels), load=charts.load_chart(plan, labels))
-    for workstream_id in plan.workstreams:
+    for workstream_id in plan.workstreams if gantt else ():
         layout.gantt[workstream_id] = list(charts.gantt_charts(plan, workstream_id, labels, baseline=baseline))
     for review in plan.reviews:
         layout.achievement[review.label] = charts.achievement_chart(
@@ -689,6 +692,14 @@ class SitePages:
             "themes": lambda strategy: views.themes(strategy, labels),
         }
 
+    def prepare(self) -> None:
+        """Compile every template now: a build that forks its workers afterwards compiles
+        them once, not once per worker."""
+        if self._env is None:
+            self._env = _environment(self.template_cache)
+        for template in dict.fromkeys(t for _, t, _ in self._pages):
+            self._env.get_template(template)
+
     def render(self, index: int) -> bytes:
         """The bytes of page ``index`` (of :attr:`paths`)."""
         if self._env is None:  # made where it is used: in each process that renders
@@ -746,16 +757,12 @@ def _whole(value: float | None) -> str:
 
 
 def _environment(template_cache: Path | None = None):
-    from jinja2 import Environment, FileSystemBytecodeCache, PackageLoader, StrictUndefined, select_autoescape
+    from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
-    bytecode_cache = None
-    if template_cache is not None:
-        try:
-            template_cache.mkdir(parents=True, exist_ok=True)
-            # keyed by template name and source checksum: an edited template is recompiled
-            bytecode_cache = FileSystemBytecodeCache(str(template_cache))
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+    from .templates_cache import bytecode_cache as compiled_templates
+
+    # keyed by template name and source checksum: an edited template is recompiled
+    bytecode_cache = compiled_templates(template_cache)
     return Environment(
         bytecode_cache=bytecode_cache,
         loader=PackageLoader("plancode.render", "templates"),

@@ -1,0 +1,31 @@
+"""Where compiled Jinja templates are kept: beside the package, as Python keeps its
+``.pyc`` files, so that a build whose user caches were emptied (a "cold" build) does not
+compile the templates again — compiling them is most of a small plan's build.
+
+The templates are plancode's own code, not the user's data: their compiled form is keyed
+by the template's name and source checksum (Jinja's ``FileSystemBytecodeCache``), so an
+edited template is compiled again. A package folder that cannot be written (a system
+install) falls back to the user's cache folder, then to no cache at all.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def bytecode_cache(fallback: Path | None = None):
+    """A Jinja bytecode cache: ``plancode/render/__pycache__/templates`` when it can be
+    written, else ``fallback``, else None."""
+    from jinja2 import FileSystemBytecodeCache
+
+    for folder in (Path(__file__).resolve().parent / "__pycache__" / "templates", fallback):
+        if folder is None:
+            continue
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            probe = folder / ".writable"
+            probe.touch()
+            return FileSystemBytecodeCache(str(folder))
+        except OSError:
+            continue  # a cache that cannot be written only costs time
+    return None
