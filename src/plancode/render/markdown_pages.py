@@ -419,9 +419,12 @@ class PageContexts:
                 name, self.person(task.owner), date(task.start), date(task.end),
                 number(task.days), preds, percent(task.planned_progress), percent(task.progress),
                 self.status(task), risks,
-            ])
+            ] + ([f"{date(task.forecast_end)}" + (f" (+{task.slip})" if task.slip else "")]
+                 if plan.year else []))
         table = Table([L("task"), L("owner"), L("start"), L("end"), L("days"), L("predecessors"),
-                        L("planned"), L("progress"), L("status"), L("risk")], rows, "llllrlrrll")
+                        L("planned"), L("progress"), L("status"), L("risk")]
+                      + ([f"{L('gantt.forecast')} ({L('gantt.slip')})"] if plan.year else []),
+                      rows, "llllrlrrll" + ("l" if plan.year else ""))
         risk_rows = [[task.name, r.risk, r.mitigation or "—", self.person(r.owner)]
                      for task in tasks for r in task.risks]
         critical = [t for t in sorted(tasks, key=lambda t: (t.start or dt.date.max))

@@ -535,7 +535,12 @@ class _Site:
             f'  <td class="wrap">{risks}</td>\n'
             f'  <td class="wrap">{escape(t.deliverable or "—")}</td>\n'
             f'  <td class="num">{escape(fmt.number(t.budget))}</td>\n'
-            '</tr>')
+            + (self._forecast_cell(t) if self.plan.year else "") + '</tr>')
+
+    def _forecast_cell(self, t) -> str:
+        """SPEC §5.4: the forecast end and its slip, for a plan that uses §5."""
+        slip = f' <span class="bad">+{t.slip}</span>' if t.slip else ""
+        return f'  <td>{escape(fmt.date(t.forecast_end))}{slip}</td>\n'
 
     def tree_task_row(self, row: views.TreeRow) -> Markup:
         t, L = row.task, self.labels
