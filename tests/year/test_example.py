@@ -102,6 +102,13 @@ def test_the_year_example_builds_and_shows_its_figures(tmp_path):
     assert ">420,000<" in modules and ">390,000<" in modules and ">200,000<" in modules
     goals = (tmp_path / "site" / "goals.html").read_text("utf-8")
     assert "Pace 101%" in goals and "Expected to date 493.68" in goals
+    # the task tables give the forecast end and its slip (in days) beside the plan
+    douyin = (tmp_path / "site" / "workstream-douyin-2026.html").read_text("utf-8")
+    assert "<td>2026-06-01 <span class=\"bad\">+3</span></td>" in douyin
+    md_douyin = (tmp_path / "md" / "workstreams" / "douyin-2026.md").read_text("utf-8")
+    assert "| 2026-06-01 (+3) |" in md_douyin
+    people = (tmp_path / "site" / "people.html").read_text("utf-8")
+    assert 'id="departments"' in people and "華東分公司銷售部" in people
     readme = (tmp_path / "md" / "README.md").read_text("utf-8")
     assert "Pace 88% · Expected to date 1,362.43" in readme
     assert "Allocated 420,000 CNY · Planned 390,000 CNY · Spent 200,000 CNY · Remaining 220,000 CNY" in readme
