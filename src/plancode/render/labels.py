@@ -255,6 +255,8 @@ LABELS: dict[str, tuple[str, str]] = {
                      "were due · … due, the week is not over · – nothing due.",
                      "從第一份周報到截至日期的每一周。✓ 已提交 · ✗ 有應報任務但未提交 · … 本周未結束,待提交 · – 無需提交。"),
     "grid.missing_total": ("Reports missing: {count}", "缺交周報:{count} 份"),
+    "grid.missing_where": ("every week since the first report, weeks nobody reported included: see the weeks × departments grid",
+                           "自第一份周報起的每一周(含無人提交的周):見各周各部門周報提交情況"),
     "history": ("Reports", "周報記錄"),
     "review.current": ("current", "當期"),
     "page.portfolio": ("Portfolio", "全部計劃"),

@@ -136,6 +136,7 @@ class _Site:
         self.baseline = baseline
         self._task_links: dict[str, Markup] = {}
         self._history: dict[str, list[tuple[str, float, bool]]] | None = None
+        self._grid = None
         self._people_links: dict[str | None, Markup] = {}
         self.names = views.Names(plan, labels)
         self.weeks = views.weeks(plan, config)
@@ -172,10 +173,12 @@ class _Site:
 
     def week_grid(self):
         """(departments, weeks) of the weeks × departments grid, and the weeks with a page."""
-        from ..views.weekgrid import week_grid
+        if self._grid is None:  # the dashboard and the weeks page both show it
+            from ..views.weekgrid import week_grid
 
-        departments, weeks = week_grid(self.plan)
-        return departments, weeks, {w.week for w in self.weeks}
+            departments, weeks = week_grid(self.plan)
+            self._grid = (departments, weeks, {w.week for w in self.weeks})
+        return self._grid
 
     def grid_cell(self, cell, week, pages: set[str]) -> Markup:
         """A cell of the grid: ✓ linking to the department's report, ✗ for a missing one."""
