@@ -69,11 +69,13 @@ def timed_generator(name: str, function):
 
 
 def install() -> None:
-    from plancode import loader, reporters, rules, workspace
+    from plancode import loader, model, reporters, rules, validate, workspace
 
+    # the workspace imports validation and the model where the pipeline runs: patched at
+    # their source, they are what it imports
     workspace.load_file = timed("read + parse YAML (load_file)", workspace.load_file)
-    workspace.validate_document = timed("schema validation (validate_document)", workspace.validate_document)
-    workspace.build_plan = timed("model (build_plan)", workspace.build_plan)
+    validate.validate_document = timed("schema validation (validate_document)", validate.validate_document)
+    model.build_plan = timed("model (build_plan)", model.build_plan)
     workspace.discover = timed("discover files", workspace.discover)
     workspace._dropped = timed("suppressions (_dropped)", workspace._dropped)
     loader.Document.locate = timed("locate findings (Document.locate)", loader.Document.locate)

@@ -366,24 +366,39 @@ def _load_workspace(
         severity = finding.severity or rule_registry.REGISTRY[finding.code].severity
         problems.append(finding.doc.finding_to_problem(finding, severity))
     by_path = {d.display: d for d in ws.documents + invalid}
+    lines = _SuppressionLines()
     ws.problems = sorted(
         p.with_severity(config.rules.get(p.code, p.severity)) for p in problems
-        if selected(p.code) and not _dropped(p, config, by_path.get(p.path), cwd)
+        if selected(p.code) and not _dropped(p, config, by_path.get(p.path), cwd, lines)
     )
     return ws
 
 
-def _dropped(problem: Problem, config: Config, doc: Document | None, cwd: Path) -> bool:
+class _SuppressionLines(dict):
+    """The lines of each file that has a ``# plancode: ignore`` (None for the others),
+    split once however many findings it has (thousands in a noisy repository)."""
+
+    def of(self, doc: Document) -> list[str] | None:
+        if doc.path not in self:
+            self[doc.path] = doc.text.splitlines() if "plancode:" in doc.text else None
+        return self[doc.path]
+
+
+def _dropped(problem: Problem, config: Config, doc: Document | None, cwd: Path,
+             split: _SuppressionLines | None = None) -> bool:
     """Switched off in config, ignored for its path, or suppressed inline."""
     if config.rules.get(problem.code) == Severity.OFF:
         return True
-    relative = _relative_to_root(cwd / problem.path, config)
-    for glob, codes in config.ignore.items():
-        if problem.code in codes and fnmatch.fnmatch(relative, glob):
-            return True
+    if config.ignore:
+        relative = _relative_to_root(cwd / problem.path, config)
+        for glob, codes in config.ignore.items():
+            if problem.code in codes and fnmatch.fnmatch(relative, glob):
+                return True
     if doc is None:
         return False
-    lines = doc.text.splitlines()
+    lines = (split if split is not None else _SuppressionLines()).of(doc)
+    if lines is None:  # no `# plancode: ignore` anywhere in the file
+        return False
     for number in {problem.line, problem.scope_line}:
         if 0 < number <= len(lines):
             match = _SUPPRESS.search(lines[number - 1])
