@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Synthetic plan repositories for benchmarks: deterministic, in the SPEC format, at any size.
 
-    python bench/generate.py --tasks 10000 --out DIR [--seed N] [--findings] [--revision 2]
+    python bench/generate.py --tasks 10000 --out DIR [--seed N] [--findings] [--noisy] [--revision 2]
 
 DIR receives ``plancode.yaml`` (a fixed ``as_of``), ``plans/`` (a team with departments
 and people; a strategy with a three-level goal tree and a budget; one workstream file per
@@ -14,6 +14,10 @@ The plans are valid: ``plancode check`` exits 0 on them, and the schedule is lai
 that no warning is due either (no overlap with a predecessor, nobody overloaded, every
 active task in its department's report, progress on plan). ``--findings`` seeds errors on
 1 % of the tasks, a mix of codes (see SEEDED_CODES), each recorded in the manifest.
+``--noisy`` makes the warnings of a real planning round, thousands at 10,000 tasks and
+no error: tasks started before their predecessor ended (PC404), past tasks not finished
+(PC405, with the lag and missing adjustments that follow), report entries left out
+(PC602); the manifest counts what was changed.
 ``--revision 2`` gives the same plans one planning round later (some tasks renamed,
 some lane ends moved, a few tasks added): two revisions make a git history for
 ``plancode diff``.
@@ -125,6 +129,8 @@ class Task:
     end_written: dt.date | None = None
     goal_written: str | None = None
     milestone_written: bool | None = None
+    # what --noisy changed on it: reported and written at this share of its planned progress
+    lag: float = 1.0
 
     @property
     def full_id(self) -> str:
@@ -193,12 +199,14 @@ def pinyin_id(rng: random.Random, taken: set[str]) -> tuple[str, str, str]:
 
 
 class Generator:
-    def __init__(self, tasks: int, seed: int, findings: bool, revision: int):
+    def __init__(self, tasks: int, seed: int, findings: bool, revision: int, noisy: bool = False):
         if tasks < 1:
             raise ValueError("--tasks must be at least 1")
         self.n = tasks
         self.seed = seed
         self.findings = findings
+        self.noisy = noisy
+        self.noise: dict[str, int] = {}
         self.revision = revision
         self.rng = random.Random(f"plancode-bench/{seed}/{tasks}")
         self.files: dict[str, str] = {}
@@ -366,7 +374,7 @@ class Generator:
                 for task in tasks_by_department[dept]:
                     if task.start > last or task.end < first:
                         continue
-                    progress = math.floor(planned_progress(task, seen_at))
+                    progress = math.floor(planned_progress(task, seen_at) * task.lag)
                     spent = rng.randrange(1, 20) * 100 if task.budget and rng.random() < 0.5 else None
                     if spent is not None:  # never above the task's budget (PC504)
                         spent = min(spent, task.budget - spent_so_far.get(task.full_id, 0)) or None
@@ -381,6 +389,37 @@ class Generator:
                     (g.id, round(g.metric[3] * rng.uniform(0.94, 1.06)))
                     for g in leaves_by_department[dept]
                 ]
+
+    # --- --noisy ------------------------------------------------------------------------------
+    def make_late_starts(self) -> None:
+        """One task in eight that follows another in its lane starts 1-3 days before that
+        one ends (PC404; its owner then runs three tasks at once for a while); one past task
+        in eight is behind: written and reported at 40-90 % of its planned progress (PC405
+        overdue, and what tracking says of a late task). Before the reports are made, which
+        follow the changed dates and progress."""
+        rng = random.Random(f"plancode-bench-noise/{self.seed}/{self.n}")
+        self.noise = {"starts before its predecessor ends": 0, "behind plan": 0,
+                      "report entries left out": 0}
+        for ws in self.workstreams:
+            by_id = {t.id: t for t in ws.tasks}
+            for task in ws.tasks:
+                before = by_id.get(task.after[0]) if task.after else None
+                if (before is not None and not task.derived_start and not task.milestone
+                        and rng.random() < 0.125):
+                    task.start = min(before.end - rng.randrange(0, 3) * DAY, task.end)
+                    self.noise["starts before its predecessor ends"] += 1
+                if task.end < AS_OF and task.start > PERIOD_START + 14 * DAY and rng.random() < 0.125:
+                    task.lag = rng.uniform(0.4, 0.9)
+                    self.noise["behind plan"] += 1
+
+    def leave_out_entries(self) -> None:
+        """One report entry in ten left out (PC602: a task running that week, not reported)."""
+        rng = random.Random(f"plancode-bench-noise-entries/{self.seed}/{self.n}")
+        for key in sorted(self.reports):
+            entries = self.reports[key]
+            kept = [e for e in entries if rng.random() >= 0.1]
+            self.noise["report entries left out"] += len(entries) - len(kept)
+            entries[:] = kept
 
     # --- --findings -------------------------------------------------------------------------
     def seed_findings(self) -> None:
@@ -565,7 +604,7 @@ class Generator:
             else:
                 lines.append(f"    start: {t.start.isoformat()}")
                 lines.append(f"    end: {(t.end_written or t.end).isoformat()}")
-            progress = math.floor(planned_progress(t, AS_OF))
+            progress = math.floor(planned_progress(t, AS_OF) * t.lag)
             if progress:
                 lines.append(f"    progress: {progress}")
             lines.append(f"    deliverable: {t.deliverable}")
@@ -691,7 +730,7 @@ class Generator:
         data = {
             "generator": GENERATOR_VERSION, "tasks": sum(len(ws.tasks) for ws in self.workstreams),
             "requested_tasks": self.n, "seed": self.seed, "revision": self.revision,
-            "findings": self.findings, "as_of": AS_OF.isoformat(),
+            "findings": self.findings, "noisy": self.noise, "as_of": AS_OF.isoformat(),
             "workstreams": len(self.workstreams), "departments": len(self.departments),
             "people": len(self.people), "goals": len(self.goals) + len(self.middle) + len(self.leaves),
             "reports": len(self.reports),
@@ -706,7 +745,11 @@ class Generator:
         self.make_team()
         self.make_workstreams()
         self.make_goals()
+        if self.noisy:
+            self.make_late_starts()
         self.make_reports()
+        if self.noisy:
+            self.leave_out_entries()
         if self.findings:
             self.seed_findings()
         if self.revision == 2:
@@ -759,10 +802,10 @@ def with_year_features(files: dict[str, str]) -> dict[str, str]:
 
 
 def generate(tasks: int, out: Path, seed: int = 1, findings: bool = False, revision: int = 1,
-             year: bool = False) -> dict:
+             year: bool = False, noisy: bool = False) -> dict:
     """Write the repository into ``out`` (its plans/ and taskjuggler/ folders are replaced)
     and return the manifest."""
-    files = Generator(tasks, seed, findings, revision).run()
+    files = Generator(tasks, seed, findings, revision, noisy).run()
     if year:
         files = with_year_features(files)
     out.mkdir(parents=True, exist_ok=True)
@@ -784,6 +827,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     parser.add_argument("--findings", action="store_true",
                         help="seed errors on 1 %% of the tasks (codes: " + ", ".join(SEEDED_CODES) + ")")
+    parser.add_argument("--noisy", action="store_true",
+                        help="the warnings of a real planning round: late starts, late tasks, "
+                             "report entries left out (thousands at 10,000 tasks, no error)")
     parser.add_argument("--revision", type=int, choices=(1, 2), default=1,
                         help="2: the same plans one planning round later (for diff benchmarks)")
     parser.add_argument("--year", action="store_true",
@@ -791,7 +837,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.tasks < 1:
         parser.error("--tasks must be at least 1")
-    manifest = generate(args.tasks, args.out, args.seed, args.findings, args.revision, args.year)
+    manifest = generate(args.tasks, args.out, args.seed, args.findings, args.revision, args.year,
+                        args.noisy)
     print(f"{args.out}: {manifest['tasks']} tasks in {manifest['workstreams']} workstreams, "
           f"{manifest['reports']} reports, {manifest['people']} people, "
           f"{len(manifest['seeded'])} seeded findings")
