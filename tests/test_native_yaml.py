@@ -55,7 +55,7 @@ def plan_texts() -> list[tuple[str, str]]:
 
 
 def test_every_example_plan_is_read_natively_and_as_pyyaml_reads_it():
-    texts = plan_texts()
+    texts = [(name, text) for name, text in plan_texts() if pyyaml(text)[0]]  # not the @YEAR@ templates
     native = [name for name, text in texts if agrees(text)]
     assert len(native) >= 0.8 * len(texts), set(dict(texts)) - set(native)
 

@@ -129,9 +129,12 @@ def _check_depth(data: bytes, limit: int) -> None:
     common case costs two C-level scans; the fine estimate runs only on suspects.
     """
     if not _DEPTH_SUSPECT.search(data):
-        if data.count(b"[") + data.count(b"{") <= limit // 2:
+        openers = data.count(b"[") + data.count(b"{")
+        if openers <= limit // 2:
             return
-        if limit >= 52:  # then limit // 2 levels of brackets, plus indentation under 48, fit
+        # many short [..] and {..} (`after: [a, b]` on every task): then limit // 2 levels
+        # of them, plus indentation under 48, fit within the limit
+        if limit >= 52 and 8 * openers <= len(data):
             bare = data  # innermost [..] and {..} taken out, a level a round
             for _ in range(limit // 2):
                 if b"[" not in bare and b"{" not in bare:
