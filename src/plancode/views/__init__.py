@@ -20,7 +20,9 @@ them. One module per page family:
 - :mod:`.names`       — person, department and task names; labels of free-text keys
 - :mod:`.goals`       — goal tree and alignment (templates 1, 5), headline KPIs
 - :mod:`.gantt`       — each workstream's (and the portfolio's) Gantt rows (template 2)
-- :mod:`.weeks`       — weeks × departments tracking (template 3), missing reports
+- :mod:`.weeks`       — weeks × departments tracking (template 3), missing reports;
+  :mod:`.weekgrid` the grid of every week from the first report to as_of
+- :mod:`.portfolio`   — every workstream in one Gantt, with its status and trend
 - :mod:`.reviews`     — the evaluation per period (template 4), judged or not, notes
 - :mod:`.dashboard`   — headline counts, alerts (deduplicated, apart from good news),
   budget and modules (template 7)
