@@ -62,3 +62,16 @@ def _days(first: dt.date, last: dt.date):
     while first <= last:
         yield first
         first += dt.timedelta(days=1)
+
+
+def test_the_portfolio_leaves_an_archived_year_out(year):
+    from plancode.views.portfolio import portfolio
+    from plancode.workspace import load_config
+
+    config = load_config(None, REPO / "examples" / "year")
+    found = portfolio(year, config, Labels("zh-CN"))
+    shown = {s.workstream.id for s in found.statuses}
+    archived = {w.id for w in year.workstreams.values() if all(year.tasks[t].archived for t in w.tasks)}
+    assert archived and not archived & shown
+    assert shown == set(year.workstreams) - archived
+    assert all(row.task is None or not row.task.archived for row in found.gantt.rows)

@@ -90,7 +90,7 @@ def statuses(plan: Plan, config: Config, labels: Callable[[str], str],
     days = [d for d in days if d <= as_of]
     found = {}
     for workstream in plan.workstreams.values():
-        tasks = [plan.tasks[t] for t in workstream.tasks if t in plan.tasks]
+        tasks = [plan.tasks[t] for t in workstream.tasks if t in plan.tasks and not plan.tasks[t].archived]
         trend = tuple((day, _status(tasks, day, as_of, lag_limit, history)[0]) for day in days)
         status, counts = _status(tasks, as_of, as_of, lag_limit, history)
         reasons = tuple(f"{labels('rag.reason.' + key)} {n}" for key, n in counts.items() if n)
@@ -101,11 +101,13 @@ def statuses(plan: Plan, config: Config, labels: Callable[[str], str],
 def portfolio(plan: Plan, config: Config, labels: Callable[[str], str],
               baseline: Mapping[str, tuple[dt.date, dt.date]] | None = None) -> Portfolio:
     """Goals in the goal tree's order, each with its workstreams and their tasks in file
-    order; workstreams of no known goal last."""
+    order; workstreams of no known goal last; workstreams of an archived strategy left out."""
     names = Names(plan, labels)
     rag = statuses(plan, config, labels)
     by_goal: dict[str | None, list[Workstream]] = {}
     for workstream in plan.workstreams.values():
+        if workstream.tasks and all(plan.tasks[t].archived for t in workstream.tasks if t in plan.tasks):
+            continue  # a finished year's (SPEC §5.5): its own pages keep it
         goal = workstream.goal if workstream.goal in plan.goals else None
         by_goal.setdefault(goal, []).append(workstream)
     draw_tasks = len(plan.tasks) <= MAX_TASK_ROWS
