@@ -454,7 +454,7 @@ def test_lagging_view_shows_planned_actual_and_adjustment(base_repo):
     report = REPORT_W23.replace("progress: 60", "progress: 20")
     site = site_of(base_repo, ("plans/ws.yaml", WORKSTREAM), ("plans/r.yaml", report))
     week = Page(site["week-2024-W23.html"])
-    behind = week.row("table-2", "拓展5家新門店")
+    behind = week.row("behind-table", "拓展5家新門店")
     assert behind[1][2:5] == ["58%", "20%", "38.3"]
     assert behind[1][7] == "未提交調整措施"
     assert "late" in behind[0]["class"]
