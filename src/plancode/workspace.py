@@ -103,9 +103,8 @@ def load_config(
             from .model.calendar import known_country  # the model's package: imported only here
         if country and not known_country(country):
             line_of = _first_line_mentioning(doc.text, country)
-            raise UsageError(
-                f"{display_path(path, cwd)}:{line_of}:1: PC101 error unknown holiday country "
-                f"{country}: use a code such as CN, TW, HK or SG")
+            raise UsageError(f"{display_path(path, cwd)}:{line_of}:1: "
+                             + messages("unknown-holiday-country", country=country))
     if as_of is not None:
         config = replace(config, as_of=as_of)
     if locale is not None:

@@ -19,6 +19,15 @@ from dataclasses import dataclass, field
 from typing import Iterable
 
 from ..config import CalendarSettings
+from ..i18n import register
+
+register({
+    "unknown-holiday-country": (
+        "PC101 error `calendar.holidays`: no holiday calendar {country}; use a country or "
+        "region code such as CN, TW, HK or SG",
+        "PC101 error `calendar.holidays`:沒有 {country} 這個節假日日曆;請寫國家或地區代碼,例如 CN、TW、HK 或 SG",
+    ),
+})
 
 DAY = dt.timedelta(days=1)
 #: countries whose holiday schedule is published year by year
