@@ -611,6 +611,11 @@ def test_weeks_page_has_every_week_and_department_from_the_first_report_to_as_of
     assert missing > 0 and f"缺交周報:{missing} 份" in page.text
     w23 = next(cells for cells in rows if cells[0].startswith("2024-W23"))
     assert "week-2024-W23.html#department-marketing" in html and w23[1] == "✓ 已提交"
+    reported = sorted(p[5:13] for p in example_site if p.startswith("week-"))
+    page23 = example_site["week-2024-W23.html"]  # a week page leads to the weeks before and after it
+    i = reported.index("2024-W23")
+    assert f'<a href="week-{reported[i - 1]}.html" rel="prev">' in page23
+    assert f'<a href="week-{reported[i + 1]}.html" rel="next">' in page23
 
 
 def test_reviews_list_the_current_period_first_and_a_task_its_report_history(example_site):

@@ -180,6 +180,12 @@ class _Site:
             self._grid = (departments, weeks, {w.week for w in self.weeks})
         return self._grid
 
+    def week_neighbours(self, week: str) -> tuple[str | None, str | None]:
+        """The weeks with a page just before and after ``week``."""
+        names = [w.week for w in self.weeks]
+        at = names.index(week)
+        return (names[at - 1] if at else None), (names[at + 1] if at + 1 < len(names) else None)
+
     def grid_cell(self, cell, week, pages: set[str]) -> Markup:
         """A cell of the grid: ✓ linking to the department's report, ✗ for a missing one."""
         L = self.labels
