@@ -251,3 +251,21 @@ def test_log_suggests_the_task_meant_by_its_bare_id(base_repo):
     result = base_repo.run("log", "acount")
     assert result.exit_code == 2
     assert "did you mean live/account?" in result.output
+
+
+@pytest.mark.parametrize("locale, lang, dashboard", [("en", "en", "Dashboard"), ("zh-TW", "zh-TW", "總覽"),
+                                                     ("zh-CN", "zh-CN", "总览")])
+def test_a_site_page_in_each_locale(base_repo, locale, lang, dashboard):
+    base_repo.write("plans/ws.yaml", BAD.replace("onwer", "owner"))
+    result = base_repo.run("build", "--locale", locale, "--out", "site", "--markdown", "reports")
+    assert result.exit_code == 0, result.output
+    page = (base_repo.root / "site/index.html").read_text("utf-8")
+    assert f'<html lang="{lang}">' in page
+    assert f"<title>{dashboard} · " in page
+    assert "2024 年度營銷策略" in page  # the user's title as written, in every locale
+    if locale == "zh-CN":
+        own = page.replace("2024 年度營銷策略", "").replace("直播賬號搭建", "").replace("年度銷售額提升30%", "")
+        own = own.replace("線上渠道銷售額提升35%", "").replace("銷售額", "").replace("線上", "").replace("萬元", "")
+        for name in ("市場部", "銷售部", "李偉", "張敏", "陳杰", "王芳", "經理", "銷售總監", "專員", "主管", "抖音直播"):
+            own = own.replace(name, "")
+        assert traditional_left(own) == set()
