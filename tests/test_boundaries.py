@@ -358,3 +358,136 @@ def test_hostile_commit_metadata_does_not_crash_log_or_build(plans, author):
     no_traceback(run(plans.root, "log", "sales-up-30", "--format", "json"), 0)
     no_traceback(run(plans.root, "build"), 0)
     no_traceback(run(plans.root, "build", "--baseline", "HEAD~1"), 0)
+
+
+# --- 7. the smaller findings ---------------------------------------------------------------------------
+
+def merge_key_bomb(levels: int) -> str:
+    lines = ["kind: team", "a0: &a0 {k0: 0, k1: 1, k2: 2, k3: 3, k4: 4, k5: 5, k6: 6, k7: 7, k8: 8, k9: 9}"]
+    for level in range(1, levels + 1):
+        lines.append(f"a{level}: &a{level}\n  <<: [{', '.join(f'*a{level - 1}' for _ in range(10))}]\n  x{level}: 1")
+    return "\n".join(lines) + "\n"
+
+
+def test_a_merge_key_bomb_is_refused_quickly_with_the_minimum_pyyaml(plans):
+    """PyYAML 6.0.1-6.0.3 spent 16-19 s and 182 MB on 6 levels of this (53 s and 1.7 GB on 7
+    in the red-team's run); 6.0.4 does not: the minimum version says so."""
+    import tomllib
+
+    import yaml
+
+    project = tomllib.loads((Path(__file__).resolve().parent.parent / "pyproject.toml").read_text("utf-8"))
+    assert "pyyaml>=6.0.4" in project["project"]["dependencies"]
+    assert tuple(int(part) for part in yaml.__version__.split(".")[:3]) >= (6, 0, 4)
+    plans.write("plans/bomb.yaml", merge_key_bomb(7))
+    result = run(plans.root, "check", "--no-cache", timeout=20)
+    no_traceback(result, 1)
+    assert "plans/bomb.yaml" in result.stdout
+
+
+def test_the_check_cache_does_not_read_a_huge_file_to_hash_it(plans):
+    huge = plans.root / "plans" / "huge.yaml"
+    with huge.open("wb") as handle:  # 3 GB, sparse: nothing is really written
+        handle.write(b"kind: team\n")
+        handle.seek(3 * 1024 ** 3)
+        handle.write(b"\n")
+
+    def limit() -> None:
+        import resource
+
+        resource.setrlimit(resource.RLIMIT_AS, (1024 ** 3, 1024 ** 3))
+
+    env = dict(os.environ, XDG_CACHE_HOME=str(plans.root / ".cache"))
+    result = subprocess.run([sys.executable, "-m", "plancode", "--locale", "en", "check"], cwd=plans.root, env=env,
+                            capture_output=True, text=True, timeout=60, preexec_fn=limit)
+    no_traceback(result, 1)
+    assert re.search(r"^plans/huge\.yaml:1:1: PC106 error", result.stdout, re.M), result.stdout
+
+
+def test_an_unreadable_folder_is_a_finding_not_skipped(plans):
+    locked = plans.root / "plans" / "locked"
+    plans.write("plans/locked/w24.yaml", REPORT.replace("2024-W23", "2024-W24"))
+    command = [sys.executable, "-m", "plancode", "--locale", "en", "check"]
+    if os.geteuid() == 0:  # root reads through permissions: without these two capabilities it does not
+        if shutil.which("setpriv") is None:
+            pytest.skip("needs setpriv (util-linux) to drop root's capabilities")
+        command = ["setpriv", "--bounding-set", "-dac_override,-dac_read_search", *command]
+    locked.chmod(0o000)
+    try:
+        result = subprocess.run(command, cwd=plans.root, env=dict(os.environ, XDG_CACHE_HOME=str(plans.root / ".c")),
+                                capture_output=True, text=True, timeout=60)
+    finally:
+        locked.chmod(0o755)
+    no_traceback(result, 1)
+    assert re.search(r"^plans/locked:1:1: PC106 error .*Permission denied", result.stdout, re.M), result.stdout
+
+
+def test_a_250_character_id_is_a_finding_at_check_time(plans):
+    line = edit(plans, "live", "id: live\n", f"id: {'x' * 250}\n")
+    result = run(plans.root, "check")
+    no_traceback(result, 1)
+    assert re.search(rf"^plans/live\.yaml:{line}:\d+: PC101 error `id` is longer than 100 characters",
+                     result.stdout, re.M), result.stdout
+    build = run(plans.root, "build")
+    no_traceback(build, 1)
+    assert "live.yaml" in build.stderr
+
+
+def test_control_characters_in_kpi_chart_text_still_make_well_formed_svg(plans):
+    from xml.etree import ElementTree
+
+    edit(plans, "strategy", "name: 線上銷售額", 'name: "線上\\e[31m銷售額\\a\\x01"')
+    result = run(plans.root, "build")
+    no_traceback(result, 0)
+    charts = list((plans.root / "reports" / "charts").glob("*.svg"))
+    assert any(chart.name.startswith("kpi-") for chart in charts), charts
+    for chart in charts:
+        ElementTree.parse(chart)  # raises on a character XML cannot hold
+    inline = [svg for page in (plans.root / "site").glob("*.html")
+              for svg in re.findall(r"<svg.*?</svg>", page.read_text("utf-8"), re.S)]
+    assert any("線上" in svg for svg in inline)
+    for svg in inline:
+        assert not re.search("[\x00-\x08\x0b\x0c\x0e-\x1f]", svg), svg[:300]
+
+
+def test_the_pull_request_comment_has_no_autolink_from_plan_text(plans):
+    import cmarkgfm
+    from cmarkgfm.cmark import Options
+
+    git(plans.root, "init", "-q")
+    git(plans.root, "add", "-A")
+    git(plans.root, "commit", "-qm", "base")
+    edit(plans, "live", "name: 直播腳本策劃", "name: 'see http://evil.example/x, www.evil.example, "
+                                          "HTTPS://evil.example and mail a.b@evil.example'")
+    result = run(plans.root, "diff", "HEAD", "--format", "markdown")
+    no_traceback(result, 0)
+    html = cmarkgfm.github_flavored_markdown_to_html(result.stdout, options=Options.CMARK_OPT_UNSAFE)
+    assert "evil.example" in html and "<a " not in html, html
+
+
+def test_textconv_of_a_file_that_does_not_parse_sends_no_control_bytes(plans):
+    plans.write("plans/broken.yaml", b"kind: team\n\x1b]0;owned\x07\x1b[2J: [\n")
+    result = run(plans.root, "textconv", "plans/broken.yaml")
+    no_traceback(result, 0)
+    assert "\x1b" not in result.stdout and "\x07" not in result.stdout
+    assert "\\x1b]0;owned\\x07" in result.stdout
+
+
+def test_a_file_named_like_a_wildcard_gets_no_codeowners_rule(plans):
+    plans.write("plans/team.yaml", TEAM.replace("role: 經理}", "role: 經理, github: liwei}"))
+    (plans.root / "plans" / "live.yaml").rename(plans.root / "plans" / "*.yaml")
+    result = run(plans.root, "codeowners")
+    no_traceback(result, 0)
+    rules = [line for line in result.stdout.splitlines() if line and not line.startswith("#")]
+    assert not [rule for rule in rules if "*" in rule.split()[0]], rules
+    assert "# /plans/*.yaml: no rule (its name holds a wildcard character)" in result.stdout
+    assert "the file's name holds a wildcard character" in result.stderr
+
+
+def test_deleting_a_page_of_the_site_makes_the_next_build_rebuild(plans):
+    no_traceback(run(plans.root, "build"), 0)
+    assert "up to date" in run(plans.root, "build").stdout
+    (plans.root / "site" / "index.html").unlink()
+    again = run(plans.root, "build")
+    no_traceback(again, 0)
+    assert "up to date" not in again.stdout and (plans.root / "site" / "index.html").is_file()

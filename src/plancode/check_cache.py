@@ -73,6 +73,12 @@ def check_key(config: Config, paths: list[Path] | None, cwd: Path, options: Iter
     digest.update(repr(sorted(problems)).encode())
     for path in files:
         try:
+            stat = path.stat()
+            if stat.st_size > config.limits.max_file_bytes:
+                # refused from its size by the loader, unread: so here too (a 5 GB file
+                # read whole to be hashed was a MemoryError)
+                digest.update(f"\0{path}\0{stat.st_size}\0{stat.st_mtime_ns}\0too large\0".encode())
+                continue
             data = path.read_bytes()
         except OSError:
             return None

@@ -56,6 +56,10 @@ register({
         "silencing it would hide that part of the plans is missing",
         "{code} 不能關閉({level}):有此問題的文件根本不會被讀取,關閉它會掩蓋部分計劃缺失",
     ),
+    "schema-too-long": (
+        "`{field}` is longer than {limit} characters: ids become file names and links, which have a length limit",
+        "`{field}` 超過 {limit} 個字元:id 會成為文件名和鏈接,長度有上限",
+    ),
     "date-out-of-range": (
         "`{field}` is {value}: dates must lie in the years {first}–{last}",
         "`{field}` 為 {value}:日期必須在 {first}–{last} 年之間",
@@ -464,6 +468,8 @@ def _message(error: ValidationError, name: str, value: object, messages: Message
         return messages("schema-maximum", field=name, value=_shown(value), limit=expected)
     if validator == "uniqueItems":
         return messages("schema-unique", field=name)
+    if validator == "maxLength":
+        return messages("schema-too-long", field=name, limit=expected)
     if validator in ("minItems", "maxItems"):
         return messages("schema-length", field=name)
     if validator in ("minLength", "minProperties"):

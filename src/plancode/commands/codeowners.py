@@ -47,6 +47,15 @@ i18n.register({
         "# 由 `plancode codeowners` 根據團隊文件生成;團隊變動後請重新執行。\n"
         "# 部門負責人負責本部門的工作流與周報;策略負責人負責策略、團隊文件與配置。",
     ),
+    "codeowners-wildcard": (
+        "{path}: the file's name holds a wildcard character (* ? [ ]), so a rule for it would also "
+        "match other files: it gets no rule; rename it",
+        "{path}:文件名含有通配符(* ? [ ]),為它寫的規則也會匹配其他文件:因此不為它生成規則;請重新命名",
+    ),
+    "codeowners-wildcard-line": (
+        "# {path}: no rule (its name holds a wildcard character)",
+        "# {path}:不生成規則(文件名含有通配符)",
+    ),
     "codeowners-missing-line": (
         "# {path}: no owner with a GitHub handle",
         "# {path}:沒有具 GitHub 帳號的負責人",
@@ -61,6 +70,9 @@ def repository_root(start: Path) -> Path:
         if (folder / ".git").exists():
             return folder
     return start
+
+
+_WILDCARD = re.compile(r"[*?\[\]]")  # `?` too: control characters became `?` above
 
 
 def _pattern(path: Path, root: Path) -> str:
@@ -141,8 +153,15 @@ def codeowners(plan, config, root: Path, messages: i18n.Messages) -> tuple[str, 
         person = people[person_id]
         warnings.append(messages("codeowners-no-handle", person=f"{person.id} ({person.name})",
                                  paths=", ".join(sorted(set(patterns)))))
+    # a name such as `*.yaml` is a pattern of its own in CODEOWNERS: `/plans/*.yaml @x`
+    # would give @x every plan file, so such a file gets no rule (GitHub has no escape)
+    wild = {pattern for pattern, _ in rows if _WILDCARD.search(pattern)}
+    for pattern in sorted(wild):
+        warnings.append(messages("codeowners-wildcard", path=pattern))
+    rows = [(pattern, owners) for pattern, owners in rows if pattern not in wild]
     width = max((len(pattern) for pattern, owners in [*rows, *folders] if owners), default=0)
     lines = [messages("codeowners-header"), ""]
+    lines += [messages("codeowners-wildcard-line", path=pattern) for pattern in sorted(wild)]
     # the last matching line wins: the plans folder, then each department's reports by
     # name, then every file as it is today
     ordered = sorted(folders, key=lambda row: (row[0].count("*"), row[0])) + sorted(rows)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -198,13 +199,21 @@ def to_text(diff: Any, a: Any, b: Any, locale: str, site_url: str = "", args: tu
 # --- markdown -----------------------------------------------------------------------------------
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_[]|~"})
+_SCHEME = re.compile(r"(?<=[A-Za-z0-9]):(?=//)|(?i:(?<=mailto)|(?<=xmpp)):")
+_WWW = re.compile(r"(?i)\b(www)\.")
 
 
 def md(text: Any) -> str:
     """Text safe inside a GitHub Markdown table cell: HTML escaped, Markdown punctuation
     escaped, line breaks as <br>, and no @mentions (a plan's text must not ping people)."""
     text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.translate(_MD_SPECIAL).replace("@", "&#64;")
+    text = text.translate(_MD_SPECIAL)
+    # no autolink from a plan's text: GFM links bare `http://…`, `www.…` and e-mail
+    # addresses; an entity for the ':' or '.' reads the same and links nothing, and a word
+    # joiner before the '@' ends the address's name
+    text = _SCHEME.sub("&#58;", text)
+    text = _WWW.sub(r"\1&#46;", text)
+    text = text.replace("@", "\u2060&#64;")
     return "<br>".join(line for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
 
 

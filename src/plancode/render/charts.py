@@ -37,7 +37,7 @@ from .labels import Labels, number, percent
 
 #: Bump whenever draw.py (or a spec's meaning) changes what a spec looks like: every
 #: cached SVG drawn by an older renderer is then ignored.
-RENDERER_VERSION = "3"  # 3: every chart but the Gantt drawn by render/svg.py
+RENDERER_VERSION = "4"  # 3: every chart but the Gantt drawn by render/svg.py; 4: no control characters
 
 #: Rows per Gantt chart. One text label per row dominates drawing time beyond this, and a
 #: taller chart is unreadable anyway; the tables list every task.

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import unicodedata
 import warnings
 from typing import Any, Callable
@@ -33,9 +34,14 @@ GRID = "#dee2e6"
 STRIPE = "#f4f6f8"
 
 
+#: characters XML 1.0 cannot hold at all, not even escaped: matplotlib writes a name's ESC
+#: or BEL as it is, and the SVG is then not well-formed (browsers show an error instead)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
 def draw_svg(spec: dict[str, Any]) -> str:
-    """The SVG text of a chart spec."""
-    return draw(spec, "svg").decode("utf-8")
+    """The SVG text of a chart spec, well-formed whatever text the plans hold."""
+    return _NOT_XML.sub("", draw(spec, "svg").decode("utf-8", "replace"))
 
 
 def draw(spec: dict[str, Any], fmt: str = "svg", dpi: int = 100) -> bytes:

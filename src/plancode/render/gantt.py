@@ -16,13 +16,14 @@ from __future__ import annotations
 import datetime as dt
 from typing import Callable
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..views.gantt import Gantt, GanttRow
 from ..views.formats import date as fmt_date
 from ..views.formats import percent
 from .charts import AS_OF_COLOUR, BASELINE_COLOUR, CRITICAL_COLOUR, LINK_COLOUR, STATUS_COLOURS, date_ticks
 from .labels import Labels
+from .svg import escape  # without the characters no XML may hold
 
 ROW = 28  # px per row, in the label column and the timeline alike
 AXIS = 40  # px of date axis above the first row

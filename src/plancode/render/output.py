@@ -112,12 +112,35 @@ class Tree:
         self.names.add(name)
 
     def commit(self, inputs: str | None = None) -> None:
-        marker = MARKER_TEXT if inputs is None else MARKER_TEXT + f"{INPUTS}{inputs}\n".encode()
+        marker = MARKER_TEXT
+        if inputs is not None:  # with what it holds: a file deleted since is a rebuild
+            marker += f"{INPUTS}{inputs}\n{FILES}{_manifest(self.root)}\n".encode()
         (self.root / MARKER).write_bytes(marker)
         _swap_into_place(self.root, self.target)
 
 
 INPUTS = "inputs: "
+FILES = "files: "
+
+
+def _manifest(root: Path) -> str:
+    """How many files are under ``root`` and a digest of their names and sizes (the
+    marker aside): a build is up to date only while its output is as it was written."""
+    import hashlib
+
+    entries = []
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = os.path.join(folder, name)
+            relative = os.path.relpath(path, root)
+            if relative == MARKER:
+                continue
+            try:
+                entries.append(f"{relative}\0{os.lstat(path).st_size}")
+            except OSError:
+                continue
+    entries.sort()
+    return f"{len(entries)} {hashlib.sha256(chr(10).join(entries).encode()).hexdigest()}"
 
 
 def built_from(target: Path) -> str | None:
@@ -127,7 +150,11 @@ def built_from(target: Path) -> str | None:
         text = (Path(target) / MARKER).read_text("utf-8", errors="replace")
     except OSError:
         return None
-    for line in text.splitlines():
+    lines = text.splitlines()
+    files = next((line[len(FILES):].strip() for line in lines if line.startswith(FILES)), None)
+    if files is None or files != _manifest(Path(target)):  # a file deleted or changed since
+        return None
+    for line in lines:
         if line.startswith(INPUTS):
             return line[len(INPUTS):].strip() or None
     return None

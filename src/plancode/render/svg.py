@@ -18,10 +18,21 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 import unicodedata
 from typing import Any, Callable
 
-from markupsafe import escape
+from markupsafe import Markup
+from markupsafe import escape as _markup_escape
+
+#: characters XML 1.0 cannot hold even escaped (ESC, BEL from a pasted name): left out, so
+#: that every chart stays a well-formed SVG, inline or standalone (issue #16)
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def escape(value: Any) -> Markup:
+    """markupsafe's escape, without the characters no XML may hold."""
+    return _markup_escape(NOT_XML.sub("", str(value)) if not isinstance(value, Markup) else value)
 
 W = 360  # viewBox width of the charts that fit their box
 FONT = 11.5
