@@ -298,7 +298,7 @@ def test_markdown_is_one_comment_with_marker_summary_risky_and_details(pair):
     ("<script>alert(1)</script>", "&lt;script&gt;alert(1)&lt;/script&gt;"),
     ("`rm -rf`", "\\`rm -rf\\`"),
     ("*粗體* _斜體_ [鏈接](x)", "\\*粗體\\* \\_斜體\\_ \\[鏈接\\](x)"),
-    ("@chen.jie 請跟進", "&#64;chen.jie 請跟進"),
+    ("@chen.jie 請跟進", "\u2060&#64;chen.jie 請跟進"),
 ])
 def test_markdown_cells_are_escaped(raw, escaped):
     assert md(raw) == escaped
@@ -308,7 +308,7 @@ def test_markdown_escapes_names_from_the_plan(pair):
     hostile = '"直播 | <b>腳本</b> `x` @all"'
     a, b, diff = pair(edited(live=("name: 直播腳本策劃", f"name: {hostile}")))
     text = to_markdown(diff, a, b, "en")
-    assert "直播 \\| &lt;b&gt;腳本&lt;/b&gt; \\`x\\` &#64;all" in text
+    assert "直播 \\| &lt;b&gt;腳本&lt;/b&gt; \\`x\\` \u2060&#64;all" in text
     assert "<b>" not in text and "@all" not in text
 
 
