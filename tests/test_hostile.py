@@ -120,22 +120,47 @@ class Elements(HTMLParser):
     def __init__(self, html: str):
         super().__init__(convert_charrefs=True)
         self.elements: list[tuple[str, dict[str, str]]] = []
+        #: the elements inside an inline <svg> (the svg itself included), as in ``elements``
+        self.in_svg: list[tuple[str, dict[str, str]]] = []
         self.comments: list[str] = []
         self.text: list[str] = []
+        self._svg_depth = 0
         self.feed(html)
         self.close()
 
-    def handle_starttag(self, tag, attrs):
-        self.elements.append((tag, {k: v or "" for k, v in attrs}))
+    def handle_starttag(self, tag, attrs, closed=False):
+        element = (tag, {k: v or "" for k, v in attrs})
+        self.elements.append(element)
+        if tag == "svg" and not closed:
+            self._svg_depth += 1
+        if self._svg_depth or tag == "svg":
+            self.in_svg.append(element)
+
+    def handle_endtag(self, tag):
+        if tag == "svg" and self._svg_depth:
+            self._svg_depth -= 1
 
     def handle_startendtag(self, tag, attrs):
-        self.handle_starttag(tag, attrs)
+        self.handle_starttag(tag, attrs, closed=True)
 
     def handle_data(self, data):
         self.text.append(data)
 
     def handle_comment(self, data):
         self.comments.append(data)
+
+
+#: what an inline chart may hold: shapes and text, never script, foreignObject or iframe
+SVG_DRAWING = {"svg", "g", "title", "desc", "text", "tspan", "rect", "line", "polyline", "polygon", "path",
+               "circle", "ellipse", "a", "defs", "marker", "clippath", "lineargradient", "stop"}
+#: presentation attributes only (no on* handler, no style); the payload's own names never get here
+SVG_ATTRIBUTES = {"class", "viewbox", "width", "height", "role", "aria-label", "aria-hidden", "xmlns",
+                  "font-family", "font-size", "font-weight", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy",
+                  "r", "rx", "ry", "d", "points", "fill", "fill-opacity", "stroke", "stroke-width",
+                  "stroke-dasharray", "stroke-linecap", "stroke-linejoin", "opacity", "text-anchor",
+                  "dominant-baseline", "transform", "id", "href", "clip-path", "preserveaspectratio",
+                  "marker-end", "markerwidth", "markerheight", "refx", "refy", "orient",
+                  "data-task", "data-goal", "tabindex", "focusable"}
 
 
 def workspace(repo: PlanRepo, **config):
@@ -178,11 +203,22 @@ def test_script_and_event_handlers_in_every_text_field_stay_text_on_every_page(h
         if not path.endswith(".html"):
             continue
         page = Elements(data.decode("utf-8"))
-        # the search box's index is data (every "<" escaped), the one other script
+        # the site's own scripts only, by exact name: the search box's index is data (every "<"
+        # escaped), the one other script
         assert [a for t, a in page.elements if t == "script"] == [{"src": "search-index.js"},
                                                                  {"src": "static/site.js"}], path
+        # charts and Gantt are drawn inline as SVG on purpose (issue #14): only drawing elements
+        # there, and the plan's text in them as text only (the payload's tags never become elements)
+        for tag, attrs in page.in_svg:
+            assert tag in SVG_DRAWING, (path, tag, attrs)
+            for key, value in attrs.items():
+                assert key in SVG_ATTRIBUTES, (path, tag, key, value)
+                # plan text in an attribute: only a label, whose value the browser shows as text
+                assert "alert(" not in value or key == "aria-label", (path, tag, key, value)
+                if key.endswith("href"):  # a link in a chart: to a place on the page or a site page
+                    assert value.startswith("#") or re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._/-]*\.html(#[\w.-]*)?",
+                                                                 value), (path, tag, value)
         for tag, attrs in page.elements:
-            # charts are inline SVG (issue #14): drawn by plancode, never from plan text
             assert tag not in ("iframe", "foreignobject", "object", "embed", "base", "meta", "image", "use") or (
                 tag == "meta" and set(attrs) <= {"charset", "name", "content"}), (path, tag, attrs)
             assert not [k for k in attrs if k.startswith("on")], (path, tag, attrs)

@@ -316,7 +316,9 @@ def achievement_chart(review: Review, labels: Labels, kpi_deviation: float = 10)
         "limits": [lo, hi],
         "legend": legend,
         "judged": review.judged,  # a period not begun: grey, as in its table
-        "not_judged_label": labels("chart.not_judged"),
+        # its legend's one entry, in the spec only when drawn (every character of a
+        # spec is drawn, so no label hides a glyph the font lacks)
+        **({} if review.judged else {"not_judged_label": labels("chart.not_judged")}),
     })
 
 
