@@ -1,7 +1,8 @@
-"""The model's computed tables for BI tools and spreadsheets (``plancode export``).
+"""The computed tables for BI tools and spreadsheets (``plancode export``).
 
-Every value comes from the model; this module only chooses columns and formats them.
-Dates are ISO strings; percentages are numbers (one decimal where they are not whole).
+A renderer of the view tables (:mod:`plancode.views.tables`, which choose the columns
+and rows); this module only formats them. Dates are ISO strings; percentages are numbers
+(one decimal where they are not whole).
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import math
 from typing import Any, Callable, Iterator, TextIO
 
 from .model import Plan
+from .views import tables
+from .views.tables import Table
 
 TABLES = ("tasks", "goals", "reviews", "reports")
 #: the tables `--what` offers; `modules` (SPEC §5.5) is in the default set only for a plan
@@ -36,92 +39,44 @@ def _date(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
+def _value(kind: str, value: Any) -> Any:
+    """A view value as JSON holds it (see :data:`plancode.views.tables.KINDS`)."""
+    if kind == "date":
+        return _date(value)
+    if kind == "pct":
+        return _number(value)
+    if kind == "amount":
+        return _number(value, 2)
+    if kind == "list":
+        return list(value)
+    return value
+
+
+def rows(table: Table) -> Iterator[dict[str, Any]]:
+    """A view table's rows as the dicts written to JSON and CSV."""
+    columns = table.columns
+    return ({c.key: _value(c.kind, v) for c, v in zip(columns, row)} for row in table.rows)
+
+
 def task_rows(plan: Plan) -> Iterator[dict[str, Any]]:
-    rows = (
-        {
-            "id": t.full_id, "workstream": t.workstream, "name": t.name, "owner": t.owner,
-            "department": t.department, "goal": t.goal, "start": _date(t.start),
-            "end": _date(t.end), "days": t.days, "milestone": t.milestone,
-            "predecessors": list(t.predecessors), "progress": _number(t.progress),
-            "planned_progress": _number(t.planned_progress), "lag": _number(t.lag),
-            "status": t.status, "critical": t.critical, "float": t.total_float,
-            "budget": _number(t.budget, 2), "deliverable": t.deliverable,
-        }
-        for t in plan.tasks.values()
-    )
-    if not plan.year:
-        return rows
-    # SPEC §5: the forecast and the recurring and archived facts, after §3's columns
-    return (
-        {**row, "forecast_end": _date(t.forecast_end), "slip": t.slip, "repeat": t.repeat,
-         "archived": t.archived}
-        for row, t in zip(rows, plan.tasks.values())
-    )
+    return rows(tables.tasks(plan))
 
 
 def goal_rows(plan: Plan) -> Iterator[dict[str, Any]]:
-    rows = (
-        {
-            "id": g.id, "title": g.title, "strategy": g.strategy, "parent": g.parent,
-            "level": g.level, "owner": g.owner, "due": _date(g.due),
-            "metric": g.metric.name if g.metric else None,
-            "unit": g.metric.unit if g.metric else None,
-            "baseline": g.metric.baseline if g.metric else None,
-            "target": g.metric.target if g.metric else None,
-            "direction": g.metric.direction if g.metric else None,
-            "actual": g.actual, "progress": _number(g.progress),
-            "achievement": g.achievement_pct, "alert": g.alert, "budget": _number(g.budget, 2),
-        }
-        for g in plan.goals.values()
-    )
-    if not plan.year:
-        return rows
-    # SPEC §5.1: expected to date and pace (None for a metric without aggregate/targets)
-    return (
-        {**row, "aggregate": g.metric.aggregate if g.metric else None,
-         "expected": _number(g.expected, 2), "pace": g.pace_pct}
-        for row, g in zip(rows, plan.goals.values())
-    )
+    return rows(tables.goals(plan))
 
 
 def review_rows(plan: Plan) -> Iterator[dict[str, Any]]:
-    return (
-        {
-            "period": review.label, "dimension": row.dimension, "metric": row.metric,
-            "unit": row.unit, "goal": row.goal, "target": row.target, "actual": row.actual,
-            "direction": row.direction, "achievement": row.achievement_pct, "alert": row.alert,
-            "analysis": row.analysis, "actions": row.actions, "owner": row.owner,
-        }
-        for review in plan.reviews
-        for row in review.rows
-    )
+    return rows(tables.reviews(plan))
 
 
 def report_rows(plan: Plan) -> Iterator[dict[str, Any]]:
-    return (
-        {
-            "week": report.week, "department": report.department, "author": report.author,
-            "task": entry.task or entry.task_ref, "planned": entry.planned, "done": entry.done,
-            "progress": _number(entry.progress), "reason": entry.reason,
-            "adjustment": entry.adjustment, "results": entry.results, "spent": entry.spent,
-            "support": entry.support, "next": entry.next,
-        }
-        for report in plan.reports
-        for entry in report.entries
-    )
+    return rows(tables.reports(plan))
 
 
 def module_rows(plan: Plan) -> Iterator[dict[str, Any]]:
     """SPEC §5.5: each strategy's budget by module."""
-    return (
-        {
-            "strategy": m.strategy, "module": m.module, "share": _number(m.share),
-            "allocated": _number(m.allocated, 2), "planned": _number(m.planned, 2),
-            "spent": _number(m.spent, 2), "remaining": _number(m.remaining, 2),
-            "workstreams": list(m.workstreams),
-        }
-        for m in plan.modules
-    )
+    return rows(tables.modules(plan))
 
 
 #: each table's rows, made one at a time: a 100,000-task plan has 250,000 report rows

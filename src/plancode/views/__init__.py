@@ -28,6 +28,7 @@ them. One module per page family:
   budget and modules (template 7)
 - :mod:`.people`      — people and their load
 - :mod:`.baseline`    — the changes since a baseline revision (``build --baseline``)
+- :mod:`.tables`      — the flat tables of ``plancode export`` (columns, kinds, rows)
 
 To add a figure (e.g. a second-release column): compute it in the model, add a field to
 the view record that shows it, then print that field in each renderer's template.
