@@ -294,3 +294,75 @@ def test_a_site_page_in_each_locale(base_repo, locale, lang, dashboard):
         for name in ("市場部", "銷售部", "李偉", "張敏", "陳杰", "王芳", "經理", "銷售總監", "專員", "主管", "抖音直播"):
             own = own.replace(name, "")
         assert traditional_left(own) == set()
+
+
+@pytest.mark.parametrize("locale, expected, absent", [
+    ("en", ["Usage: main [OPTIONS] COMMAND [ARGS]...", "Options:", "Commands:",
+            "Validate plan files and run every rule.", "Show this message and exit."], "命令"),
+    ("zh-TW", ["用法:main [OPTIONS] COMMAND [ARGS]...", "選項:", "命令:", "校驗計劃文件並執行所有規則",
+               "顯示這份說明並退出。", "把預警發送到團隊群聊"], "Options:"),
+    ("zh-CN", ["用法:main [OPTIONS] COMMAND [ARGS]...", "选项:", "命令:", "校验计划文件并执行所有规则",
+               "显示这份说明并退出。", "把预警发送到团队群聊"], "Options:"),
+])
+def test_help_in_each_locale(repo, locale, expected, absent):
+    for args in (("--locale", locale, "--help"), ("--help", "--locale", locale)):
+        result = repo.run(*args)
+        assert result.exit_code == 0
+        for line in expected:
+            assert line in result.output, result.output
+        assert absent not in result.output
+        assert "Show this message" not in result.output or locale == "en"
+    if locale == "zh-CN":
+        assert traditional_left(result.output) == set(), result.output
+
+
+@pytest.mark.parametrize("locale, expected", [
+    ("en", ["Usage: main check [OPTIONS] [PATHS]...", "Warnings fail too (exit 1).", "[default: text]",
+            "Language of messages and labels"]),
+    ("zh-TW", ["用法:main check [OPTIONS] [PATHS]...", "警告也算失敗(退出碼 1)。", "[預設: text]",
+               "訊息和標籤的語言"]),
+    ("zh-CN", ["用法:main check [OPTIONS] [PATHS]...", "警告也算失败(退出码 1)。", "[默认: text]",
+               "消息和标签的语言"]),
+])
+def test_a_commands_help_in_each_locale(repo, locale, expected):
+    result = repo.run("check", "--help", "--locale", locale)
+    assert result.exit_code == 0
+    for line in expected:
+        assert line in result.output, result.output
+    if locale != "en":
+        assert "Warnings fail too" not in result.output and "How findings are printed" not in result.output
+    if locale == "zh-CN":
+        assert traditional_left(result.output) == set(), result.output
+
+
+def test_help_follows_the_configs_locale(repo):
+    repo.write("plancode.yaml", "locale: zh-CN\n")
+    assert "校验计划文件并执行所有规则" in repo.run("--help").output
+    assert "警告也算失败" in repo.run("check", "-h").output
+    assert "Warnings fail too" in repo.run("check", "-h", "--locale", "en").output  # the command line first
+
+
+def test_the_help_catalogue_says_what_the_commands_say_in_english():
+    """A help text changed in English but not in the catalogue would show stale Chinese."""
+    import inspect
+
+    import click
+
+    from plancode.cli import main
+
+    ctx = click.Context(main, info_name="plancode")
+    commands = {"plancode": main} | {name: main.get_command(ctx, name) for name in main.list_commands(ctx)}
+    checked = 0
+    for key, (english, _) in CATALOG.items():
+        if not key.startswith("help:"):
+            continue
+        _, name, *param = key.split(":")
+        if name == "*":
+            helps = {p.help for c in commands.values() for p in c.params if p.name == param[0] and p.help}
+            assert helps <= {english} and (helps or param[0] == "help"), key
+        elif param:
+            assert [p.help for p in commands[name].params if p.name == param[0]] == [english], key
+        else:
+            assert inspect.cleandoc(commands[name].help) == english, key
+        checked += 1
+    assert checked >= 20

@@ -16,6 +16,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .helptext import localize
 from .i18n import LOCALES
 from .reporters import REPORTERS
 
@@ -76,7 +77,7 @@ def with_global_options(command: click.Command) -> click.Command:
     """Add the group's three options to ``command`` (once)."""
     if not any(p.name == "as_of" for p in command.params):
         command.params.extend(_global_params())
-    return command
+    return localize(command)
 
 
 class State:
@@ -154,6 +155,23 @@ class _Group(click.Group):
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self._modules()})
 
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list; in a Chinese ``--help`` (a translated copy of the group, see
+        :mod:`plancode.helptext`) with each command's Chinese summary."""
+        messages = getattr(self, "help_messages", None)
+        if messages is None or not messages.chinese:
+            return super().format_commands(ctx, formatter)
+        from .helptext import short_help
+
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, short_help(command, name, messages, formatter.width - 6 - len(name))))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
+
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         command = super().get_command(ctx, name)
         if command is None and name in self._modules():
@@ -178,6 +196,9 @@ def main(ctx: click.Context, config_file: Path | None, as_of: dt.date | None, lo
     --config, --as-of and --locale may also follow the command's name.
     """
     ctx.obj = State(config_file, as_of, locale)
+
+
+localize(main)
 
 
 def _selector(select: str | None, ignore: str | None, state: "State"):

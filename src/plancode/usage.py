@@ -158,6 +158,9 @@ def run(main: Any, group: click.Group, args: Sequence[str] | None, prog_name: st
     if not standalone_mode:
         return main(args, prog_name, complete_var, standalone_mode=False, **extra)
     argv = list(sys.argv[1:] if args is None else args)
+    from . import helptext
+
+    helptext.ARGS[:] = argv  # --help is written in the locale these name
     try:
         rv = main(argv, prog_name, complete_var, standalone_mode=False, **extra)
     except click.UsageError as exc:
