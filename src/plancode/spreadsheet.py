@@ -185,6 +185,12 @@ WORKSTREAM_COLUMNS = (
     Column("resources", "resources", ("資源需求", "资源需求", "resources")),
     Column("notes", "sheet.notes", ("備注", "备注", "備註", "notes")),
 )
+#: SPEC §5.4: computed columns export adds to a workstream's sheet for a plan that uses §5;
+#: known on import (no "ignored column" note) and not read back, since they are computed
+FORECAST_COLUMNS = (
+    Column("forecast_end", "sheet.forecast_end", ("預測結束", "预测结束", "forecastend")),
+    Column("slip", "sheet.slip", ("延期", "slip")),
+)
 REVIEW_COLUMNS = (
     Column("dimension", "dimension", ("評估維度", "评估维度", "維度", "维度", "dimension")),
     Column("metric", "kpi", ("核心指標", "核心指标", "指標", "指标", "kpi", "metric")),
@@ -224,7 +230,7 @@ class Layout:
 
 
 LAYOUTS = {
-    "workstream": Layout("workstream", WORKSTREAM_COLUMNS, frozenset({"name", "owner"})),
+    "workstream": Layout("workstream", WORKSTREAM_COLUMNS + FORECAST_COLUMNS, frozenset({"name", "owner"})),
     "review": Layout("review", REVIEW_COLUMNS, frozenset({"metric", "target", "actual"})),
     "report": Layout("report", REPORT_COLUMNS, frozenset({"planned", "done"})),
 }
@@ -259,6 +265,16 @@ SHEET_LABELS = {
     "sheet.notes": ("Notes", "備注"),
     "sheet.unit": ("Unit", "單位"),
     "sheet.direction": ("Direction", "方向"),
+    # SPEC §5 figures (export only)
+    "sheet.forecast_end": ("Forecast end", "預測結束"),
+    "sheet.slip": ("Slip (days)", "延期(天)"),
+    "sheet.goal_title": ("Goal", "目標"),
+    "sheet.aggregate": ("Aggregate", "彙總方式"),
+    "sheet.strategy": ("Strategy", "策略"),
+    "sheet.share": ("Share", "佔比"),
+    "sheet.allocated": ("Allocated", "分配預算"),
+    "sheet.spent": ("Spent", "已花費"),
+    "sheet.workstreams": ("Workstreams", "工作流"),
 }
 
 

@@ -15,7 +15,10 @@ import re
 import unicodedata
 from typing import Any, Iterable
 
-from .spreadsheet import REPORT_COLUMNS, REVIEW_COLUMNS, WORKSTREAM_COLUMNS, Directory, header_label
+from .spreadsheet import (
+    FORECAST_COLUMNS, REPORT_COLUMNS, REVIEW_COLUMNS, WORKSTREAM_COLUMNS, Directory, header_label,
+)
+from .views import tables as view_tables
 
 
 def _plain(value: float) -> int | float:
@@ -39,6 +42,9 @@ def workbook(plan: Any, tables: Iterable[str], locale: str, as_of: dt.date) -> b
     if "tasks" in wanted:
         for stream in plan.workstreams.values():
             _gantt_sheet(book, _sheet_name(stream.id, used), plan, stream, names, locale)
+    if "tasks" in wanted and plan.year:  # SPEC §5.1, §5.5: pace and modules, from the view tables
+        _goal_pace_sheet(book, _sheet_name("goals", used), plan, locale)
+        _modules_sheet(book, _sheet_name("modules", used), plan, locale)
     if "reviews" in wanted:
         for review in plan.reviews:
             _review_sheet(book, _sheet_name(review.label.replace("..", "_"), used), review, names, locale)
@@ -132,8 +138,9 @@ def _gantt_sheet(book: Any, name: str, plan: Any, stream: Any, names: Directory,
 
     labels = Labels(locale)
     sheet = book.create_sheet(name)
-    keys = [c.key for c in WORKSTREAM_COLUMNS]
-    headers = [header_label(c.label, locale) for c in WORKSTREAM_COLUMNS]
+    columns = WORKSTREAM_COLUMNS + (FORECAST_COLUMNS if plan.year else ())
+    keys = [c.key for c in columns]
+    headers = [header_label(c.label, locale) for c in columns]
     tasks = [plan.tasks[t] for t in stream.tasks]
     counts: dict[str, int] = {}
     for task in tasks:
@@ -160,10 +167,50 @@ def _gantt_sheet(book: Any, name: str, plan: Any, stream: Any, names: Directory,
             "goal": task.goal or "", "support": "、".join(names.department_label(d) for d in task.support),
             "resources": task.resources, "notes": task.notes,
         }
+        if plan.year:  # SPEC §5.4: the forecast end and its slip, as export's tasks table has them
+            record = _record(view_tables.TASK_COLUMNS + view_tables.TASK_YEAR_COLUMNS, view_tables.task_values(task, True))
+            values.update(forecast_end=record["forecast_end"], slip=record["slip"])
         rows.append([values[key] if values[key] != "" else None for key in keys])
     formats = {keys.index("start") + 1: "yyyy-mm-dd", keys.index("end") + 1: "yyyy-mm-dd",
                keys.index("progress") + 1: "0%"}
+    if plan.year:
+        formats[keys.index("forecast_end") + 1] = "yyyy-mm-dd"
     _write_table(sheet, stream.title, headers, rows, formats)
+
+
+def _record(columns: tuple[Any, ...], values: tuple[Any, ...]) -> dict[str, Any]:
+    return {c.key: v for c, v in zip(columns, values)}
+
+
+def _goal_pace_sheet(book: Any, name: str, plan: Any, locale: str) -> None:
+    """SPEC §5.1: each goal's aggregate, expected to date and pace (export's goals table)."""
+    sheet = book.create_sheet(name)
+    table = view_tables.goals(plan)
+    shown = ("id", "title", "aggregate", "expected", "pace")
+    headers = [header_label(k, locale) for k in ("sheet.id", "sheet.goal_title", "sheet.aggregate",
+                                                  "expected_to_date", "pace")]
+    rows = []
+    for values in table.rows:
+        record = _record(table.columns, values)
+        pace = record["pace"]
+        rows.append([record["id"], record["title"], record["aggregate"], record["expected"],
+                     pace / 100 if pace is not None else None])
+    _write_table(sheet, header_label("pace", locale), headers, rows, {shown.index("pace") + 1: "0.0%"})
+
+
+def _modules_sheet(book: Any, name: str, plan: Any, locale: str) -> None:
+    """SPEC §5.5: each strategy's budget by module (export's modules table)."""
+    sheet = book.create_sheet(name)
+    table = view_tables.modules(plan)
+    keys = ("sheet.strategy", "module", "sheet.share", "sheet.allocated", "planned_budget", "sheet.spent",
+            "remaining", "sheet.workstreams")
+    rows = []
+    for values in table.rows:
+        r = _record(table.columns, values)
+        rows.append([r["strategy"], r["module"], r["share"] / 100 if r["share"] is not None else None,
+                     r["allocated"], r["planned"], r["spent"], r["remaining"], "、".join(r["workstreams"])])
+    _write_table(sheet, header_label("module", locale), [header_label(k, locale) for k in keys], rows,
+                 {3: "0.0%"})
 
 
 def _metric_text(metric: Any) -> str:
