@@ -366,3 +366,15 @@ def test_the_help_catalogue_says_what_the_commands_say_in_english():
             assert inspect.cleandoc(commands[name].help) == english, key
         checked += 1
     assert checked >= 20
+    missing = [name for name, command in commands.items() if f"help:{name}" not in CATALOG]
+    missing += [f"{name} {p.name}" for name, command in commands.items() for p in command.params
+                if getattr(p, "help", None) and not (f"help:{name}:{p.name}" in CATALOG or f"help:*:{p.name}" in CATALOG)]
+    assert missing == []  # a new command or option: add its Chinese to plancode/helptext.py
+
+
+def test_a_module_commands_help_in_chinese(repo):
+    result = repo.run("import", "--help", "--locale", "zh-TW")
+    assert "工作表的類型" in result.output and "[必填]" in result.output
+    assert "What the sheet is" not in result.output and "[required]" not in result.output
+    result = repo.run("notify", "-h", "--locale", "zh-CN")
+    assert "只输出消息,不发送。" in result.output and traditional_left(result.output) == set()
