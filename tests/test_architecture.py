@@ -151,3 +151,21 @@ def test_no_source_file_over_800_lines():
     long = {str(path.relative_to(SRC)): n for path in MODULES.values()
             if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
     assert long == {}
+
+
+def test_no_dict_literal_repeats_a_key():
+    """A repeated key in a literal is silently dropped by Python: in the label and message
+    catalogues that loses a translation without any error (``render/labels.py`` had
+    ``"module"`` twice, the second overriding the first)."""
+    repeated = []
+    for name, path in MODULES.items():
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Dict):
+                continue
+            seen: set = set()
+            for key in node.keys:
+                if isinstance(key, ast.Constant):
+                    if key.value in seen:
+                        repeated.append(f"{name}:{key.lineno} {key.value!r}")
+                    seen.add(key.value)
+    assert repeated == []

@@ -193,7 +193,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "alert_kind.missing_entry": ("Missing from the weekly report", "周報漏報"),
     "alert_kind.forecast_slip": ("Forecast to slip", "預計延誤"),
     # SPEC §5
-    "module": ("Module", "策略模塊"),
     "planned_budget": ("Planned", "計劃預算"),
     "remaining": ("Remaining", "剩余"),
     "pace": ("Pace", "進度達成率"),
