@@ -26,6 +26,12 @@ from plancode.workspace import load_workspace
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "plans"
 
+
+def plancode_process(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
+    """The installed CLI in a process of its own (``python -m plancode``), as a user runs it."""
+    return subprocess.run([sys.executable, "-m", "plancode", *args], cwd=cwd, capture_output=True,
+                          text=True, env={**os.environ, "NO_COLOR": "1"})
+
 TEAM = """\
 kind: team
 departments:

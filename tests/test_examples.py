@@ -6,19 +6,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import plancode_process
 
 REPO = Path(__file__).resolve().parent.parent
 
 
 def plancode(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "plancode", *args], cwd=cwd, capture_output=True,
-                          text=True, env={**os.environ, "NO_COLOR": "1"})
+    return plancode_process(*args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")

@@ -4,20 +4,18 @@ and built with the real CLI; and plans/ without any §5 key keeps §2's output."
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import plancode_process
 
 REPO = Path(__file__).resolve().parents[2]
 YEAR = REPO / "examples" / "year"
 
 
 def plancode(*args: str, cwd: Path = YEAR) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "plancode", *args], cwd=cwd, capture_output=True,
-                          text=True, env={**os.environ, "NO_COLOR": "1"})
+    return plancode_process(*args, cwd=cwd)
 
 
 @pytest.fixture(scope="module")
