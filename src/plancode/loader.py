@@ -19,7 +19,6 @@ import hashlib
 import marshal
 import os
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any

@@ -22,9 +22,7 @@ never imports this module.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import re
 import unicodedata
 from dataclasses import dataclass

@@ -184,7 +184,6 @@ def starter_files(today: dt.date, locale: str = "zh-CN", action: tuple[str, str]
     the example plans in ``locale``."""
     values = tokens(today, action)
     year, week, quarter = values["@YEAR@"], values["@LAST_WEEK@"], values["@LAST_QUARTER@"]
-    starter = resources.files("plancode.starter")
     layout = {
         "plancode.yaml": "plancode.yaml",
         "plans/team.yaml": "team.yaml",

@@ -23,7 +23,7 @@ from ..spelling import Vocabulary
 from . import figures, forecast, money, tracking, year
 from .calendar import WorkCalendar
 from .entities import (
-    Budget, Department, EarnedValue, Goal, KpiValue, Metric, Person, Plan, Report,
+    Budget, Department, Goal, KpiValue, Metric, Person, Plan, Report,
     ReportEntry, Review, ReviewRow, Risk, Source, Strategy, Task, Workstream,
 )
 

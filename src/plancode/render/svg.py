@@ -386,4 +386,4 @@ def standalone(spec: dict[str, Any]) -> str:
     if ' width="' not in head:
         head += f' width="{_f(width * 2)}" height="{_f(height * 2)}"'
     return ('<?xml version="1.0" encoding="utf-8"?>\n' + head + '>'
-            + f'<rect width="100%" height="100%" fill="#ffffff"/>' + rest + "\n")
+            + '<rect width="100%" height="100%" fill="#ffffff"/>' + rest + "\n")
