@@ -69,6 +69,25 @@ def test_path_arguments_narrow_the_report_but_not_the_references(base_repo):
     assert base_repo.run("check", "plans/ws.yaml").exit_code == 1
 
 
+def test_check_dot_at_the_top_reads_the_plans_not_the_tools_yaml(base_repo):
+    """`plancode check .` is what people type at the top of a repository made by `init`:
+    plancode.yaml, .pre-commit-config.yaml, CI workflows and other tools' YAML beside the
+    plans root are not plans (they have no `kind:` and would each be a PC103 error)."""
+    base_repo.write(".pre-commit-config.yaml", "repos: []\n")
+    base_repo.write(".github/workflows/plans.yml", "on: push\n")
+    base_repo.write("mkdocs.yml", "site_name: plans\n")
+    base_repo.write("plans/.yamllint.yml", "extends: relaxed\n")
+    top = base_repo.run("check", ".")
+    assert top.exit_code == 0, top.output
+    assert top.output == base_repo.run("check").output
+    # a file named on the command line is still read, whatever it is
+    named = base_repo.run("check", "mkdocs.yml")
+    assert named.exit_code == 1 and "mkdocs.yml:1:1: PC103" in named.output
+    # a folder beside the plans root, named on purpose, is still walked
+    base_repo.write("drafts/ws.yaml", BAD_TASK)
+    assert "drafts/ws.yaml:8:5: PC101" in base_repo.run("check", "drafts").output
+
+
 def test_no_plans_root_is_a_usage_error(repo):
     result = repo.run("check")
     assert result.exit_code == 2

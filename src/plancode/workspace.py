@@ -183,16 +183,27 @@ def discover(paths: Iterable[Path], config: Config, messages: Messages, cwd: Pat
 
     for base in paths:
         if base.is_dir():
-            for folder, dirs, names in os.walk(base, onerror=unlistable):  # nor into linked folders
+            for folder, dirs, names in os.walk(_walked(base, config), onerror=unlistable):  # nor into linked folders
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in dirs:  # ... and says so when one leads out of the repository
                     if os.path.islink(os.path.join(folder, name)) and not _excluded(Path(folder) / name, config):
                         outside(Path(folder) / name)
                 for name in names:
-                    consider(Path(folder) / name)
+                    if not name.startswith("."):  # .pre-commit-config.yaml, .yamllint.yml: tools' files
+                        consider(Path(folder) / name)
         else:
-            consider(base)
+            consider(base)  # a file named on the command line is read, whatever its name
     return sorted(found), problems
+
+
+def _walked(folder: Path, config: Config) -> Path:
+    """The folder to walk for a folder PATH: the plans root when the folder holds it
+    (`plancode check .` at the repository's top), so that plancode.yaml, CI workflows and
+    other tools' YAML beside the plans are not read as plans; the folder itself otherwise."""
+    root = config.plans_root
+    if root.is_dir() and folder.resolve() != root.resolve() and _inside(root.resolve(), folder.resolve()):
+        return root
+    return folder
 
 
 def _inside(path: Path, root: Path) -> bool:
