@@ -5,6 +5,7 @@ document took 2.5 GB at 100,000 tasks), and the bytes stay exactly what one
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -67,12 +68,19 @@ def test_the_command_writes_the_same_bytes_to_stdout_and_to_a_file(examples, tmp
     printed = plancode(REPO, "export", "--format", "json")
     assert printed.returncode == 0, printed.stderr
     assert printed.stdout == expected
-    written = plancode(REPO, "export", "--output", str(tmp_path / "plans.json"))
+    project = tmp_path / "project"  # --output lies inside the project (SPEC §5.7)
+    shutil.copytree(REPO / "plans", project / "plans")
+    shutil.copy(REPO / "plancode.yaml", project)
+    written = plancode(project, "export", "--output", "out/plans.json")
     assert written.returncode == 0, written.stderr
-    assert (tmp_path / "plans.json").read_bytes() == expected
-    one = plancode(REPO, "export", "--what", "reviews", "--output", str(tmp_path / "reviews.json"))
+    assert (project / "out/plans.json").read_bytes() == expected
+    one = plancode(project, "export", "--what", "reviews", "--output", str(project / "reviews.json"))
     assert one.returncode == 0, one.stderr
-    assert (tmp_path / "reviews.json").read_bytes() == dumped(examples.plan, ("reviews",)).encode("utf-8")
+    assert (project / "reviews.json").read_bytes() == dumped(examples.plan, ("reviews",)).encode("utf-8")
+    # outside the project: exit 2, nothing written, and the way to keep it there said
+    outside = plancode(project, "export", "--output", str(tmp_path / "plans.json"))
+    assert outside.returncode == 2 and not (tmp_path / "plans.json").exists()
+    assert "> 文件".encode() in outside.stderr  # the examples are zh-TW
 
 
 def test_a_generated_1000_task_repository_exports_the_same_bytes(generated_1k, tmp_path):
@@ -80,6 +88,8 @@ def test_a_generated_1000_task_repository_exports_the_same_bytes(generated_1k, t
     assert len(ws.plan.tasks) == 1000
     expected = dumped(ws.plan, TABLES)
     assert to_json(ws.plan) == expected
-    written = plancode(generated_1k, "export", "--format", "json", "--output", str(tmp_path / "1k.json"))
+    target = generated_1k / "exports" / f"{tmp_path.name}.json"  # inside the project (SPEC §5.7)
+    written = plancode(generated_1k, "export", "--format", "json", "--output", str(target))
     assert written.returncode == 0, written.stderr
-    assert (tmp_path / "1k.json").read_bytes() == expected.encode("utf-8")
+    assert target.read_bytes() == expected.encode("utf-8")
+    target.unlink()

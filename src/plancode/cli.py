@@ -306,7 +306,7 @@ def export(state: State, what: str | None, fmt: str, output: Path | None, force:
     else:
         data = exporter.to_xlsx(ws.plan, (what,) if what else ("tasks", "reports", "reviews"), ws.config.locale)
 
-    emit(data, output, force, ws.messages, state.cwd)
+    emit(data, output, force, ws.messages, state.cwd, ws.config.root)
 
 
 @main.command("rules")

@@ -120,9 +120,14 @@ def check_inside(path: Path, config: Config, cwd: Path, messages: Messages) -> N
     """Raise UsageError when ``path`` (a plans root, a file or folder named on the command
     line, an output folder), or a link on the way to it, leads outside the project folder
     (SPEC §5.7): the folder of plancode.yaml, or the working directory without one."""
+    check_inside_folder(path, config.root, cwd, messages)
+
+
+def check_inside_folder(path: Path, folder: Path, cwd: Path, messages: Messages) -> None:
+    """Raise UsageError when ``path``, or a link on the way to it, leads outside ``folder``."""
     if "\0" in str(path):
         raise UsageError(messages("path-nul", what=display_path(Path(str(path).replace("\0", "\\0")), cwd)))
-    root = Path(os.path.realpath(config.root))
+    root = Path(os.path.realpath(folder))
     target = Path(os.path.realpath(path))  # every link on the way followed; never raises on a loop
     if not _inside(target, root):
         raise UsageError(messages("path-outside-project", path=display_path(Path(os.path.abspath(path)), cwd),

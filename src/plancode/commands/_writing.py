@@ -29,6 +29,10 @@ i18n.register({
         "{path} already exists; it is left as it is (use --force to replace it)",
         "{path} 已存在,保持不變(如需覆蓋請加 --force)",
     ),
+    "write-redirect": (
+        "to keep the result outside the project, have it printed and redirect it: `plancode … > FILE`",
+        "如需存到項目目錄之外,請讓結果輸出到終端並重定向:`plancode … > 文件`",
+    ),
     "write-failed": (
         "cannot write {path}: {reason}",
         "無法寫入 {path}:{reason}",
@@ -198,8 +202,20 @@ def shown(path: Path, cwd: Path | None = None) -> str:
     return display_path(path.absolute(), cwd)
 
 
-def write_or_exit(path: Path, data: bytes | TextWriter, force: bool, messages: i18n.Messages) -> None:
-    """Write, or print why not and exit 2 (the command could not do what was asked)."""
+def write_or_exit(path: Path, data: bytes | TextWriter, force: bool, messages: i18n.Messages,
+                  inside: Path, cwd: Path) -> None:
+    """Write, or print why not and exit 2 (the command could not do what was asked).
+    ``path`` must lie inside the folder ``inside`` — the project folder (SPEC §5.7), or
+    for CODEOWNERS the git repository it describes —, links on the way followed."""
+    from ..reporters import printable
+    from ..workspace import UsageError, check_inside_folder
+
+    try:
+        check_inside_folder(path, inside, cwd, messages)
+    except UsageError as exc:
+        click.echo(printable(f"plancode: {exc}", line=True), err=True)
+        click.echo(f"plancode: {messages('write-redirect')}", err=True)
+        sys.exit(2)
     try:
         write_file(path, data, force)
     except FileExistsError:
@@ -215,14 +231,14 @@ def write_or_exit(path: Path, data: bytes | TextWriter, force: bool, messages: i
 
 
 def emit(data: str | bytes | TextWriter, output: Path | None, force: bool, messages: i18n.Messages,
-         cwd: Path) -> None:
+         cwd: Path, inside: Path) -> None:
     """A command's result: to ``output`` when given (atomic; no overwrite without
     ``force``), else to stdout — but never binary onto a terminal, where it would be
     garbage and could upset the terminal. A TextWriter is streamed to either."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if output is not None:
         target = output if output.is_absolute() else cwd / output
-        write_or_exit(target, raw, force, messages)
+        write_or_exit(target, raw, force, messages, inside, cwd)
         click.echo(messages("write-wrote", path=shown(target, cwd)), err=True)
         return
     try:

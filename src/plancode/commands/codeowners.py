@@ -200,5 +200,5 @@ def command(state: State, output: Path | None, force: bool) -> None:
         click.echo(text, nl=False)
         return
     target = output if output.is_absolute() else state.cwd / output
-    write_or_exit(target, text.encode("utf-8"), force, ws.messages)
+    write_or_exit(target, text.encode("utf-8"), force, ws.messages, root, state.cwd)
     click.echo(ws.messages("write-wrote", path=shown(target, state.cwd)), err=True)

@@ -250,6 +250,6 @@ def _write(state: State, config: Any, messages: i18n.Messages, documents: list[t
     for name, document in documents:
         path = target / name if folder else target
         text = _text(document, kind, source, messages, modeline(kind, path, config.root))
-        write_or_exit(path, text.encode("utf-8"), force, messages)
+        write_or_exit(path, text.encode("utf-8"), force, messages, config.root, state.cwd)
         click.echo(messages("write-wrote", path=shown(path, state.cwd)), err=True)
     click.echo(messages("import-next"), err=True)

@@ -208,7 +208,7 @@ def report(state: State, week: str | None, department: str, output: Path | None,
     if to_stdout:
         click.echo(text, nl=False)
         return
-    write_or_exit(target, text.encode("utf-8"), force, messages)
+    write_or_exit(target, text.encode("utf-8"), force, messages, config.root, state.cwd)
     carried = sum(1 for line in lines if line.carried_from)
     click.echo(printable(messages(
         "new-report-wrote", path=shown(target, state.cwd), tasks=len(lines),
