@@ -5,6 +5,8 @@ from disk. Each guarantee in SECURITY.md has its test here (or names the one els
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 import re
@@ -678,3 +680,39 @@ def test_a_file_name_with_a_line_break_cannot_add_a_codeowners_rule(repo):
     # its name, with the control characters shown as `?`, would be a wildcard rule: none
     assert "# /plans/x?*?@evil?.yaml: no rule (its name holds a wildcard character)" in result.stdout
     assert not [line for line in rules if "evil" in line]
+
+
+def test_csv_text_that_a_spreadsheet_would_run_as_a_formula_starts_with_a_quote(base_repo):
+    """OWASP's advice for CSV: a cell starting with = + - @ (or a tab or carriage return)
+    gets a leading `'`, so Excel and WPS show the text instead of running it; numbers,
+    negative ones too, stay numbers."""
+    names = FORMULAS + ["+1+1", "-2+3", "@SUM(1)", "\tTAB"]
+    tasks = "".join(f"  - {{id: t{i}, name: {json.dumps(name)}, owner: li.wei, start: 2024-06-01, "
+                    f"end: 2024-06-10, deliverable: x}}\n" for i, name in enumerate(names))
+    base_repo.write("plans/ws.yaml", "kind: workstream\nid: live\ntitle: '=SUM(1,2)'\ngoal: online-up-35\n"
+                                     "owner: li.wei\ntasks:\n" + tasks
+                    + "  - {id: plain, name: 普通任務, owner: li.wei, start: 2024-07-01, end: 2024-07-10, "
+                      "deliverable: x, progress: 50}\n")
+    result = base_repo.run("export", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = {row["id"]: row for row in csv.DictReader(io.StringIO(result.stdout))}
+    assert [rows[f"live/t{i}"]["name"] for i in range(len(names))] == ["'" + name for name in names]
+    assert rows["live/plain"]["name"] == "普通任務"
+    lags = [row["lag"] for row in rows.values()]
+    assert any(lag.startswith("-") for lag in lags), lags  # a negative number keeps its sign, unquoted
+
+
+def test_control_characters_in_plan_text_reach_no_page(ansi_repo):
+    """ESC, BEL, DEL and the C1 controls in names: no HTML page, inline SVG or Markdown
+    file holds one (HTML counts them as parse errors; XML cannot hold C0 at all); the rest
+    of the name stays."""
+    result = ansi_repo.run("build")
+    assert result.exit_code == 0, result.output
+    written = [p for folder in ("site", "reports") for p in (ansi_repo.root / folder).rglob("*")
+               if p.suffix in (".html", ".md", ".svg", ".css", ".js")]
+    assert written
+    for path in written:
+        text = path.read_text(encoding="utf-8")
+        assert not RAW_CONTROL.findall(text.replace("\r", "")), (path.name, RAW_CONTROL.findall(text))
+    portfolio = (ansi_repo.root / "site" / "portfolio.html").read_text(encoding="utf-8")
+    assert "新腳本[31m]0;pwned[2J1m" in portfolio

@@ -116,16 +116,25 @@ def to_json(plan: Plan, tables: tuple[str, ...] | None = None) -> str:
     return out.getvalue()
 
 
+#: how a cell that a spreadsheet would run as a formula starts (`=HYPERLINK(…)` as a task's
+#: name): such text gets a leading `'`, as OWASP advises for CSV, so it stays text
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ";".join(str(v) for v in value)
-    if isinstance(value, dict):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value)
+        text = ";".join(str(v) for v in value)
+    elif isinstance(value, dict):
+        text = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, (int, float)):
+        return str(value)  # -4.6 is a number, not a formula
+    else:
+        text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def to_xlsx(plan: Plan, tables: tuple[str, ...], locale: str) -> bytes:

@@ -32,7 +32,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Iterable
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .. import __version__, views
 from ..config import Config
@@ -41,6 +41,7 @@ from ..model import figures
 from . import labels as fmt
 from ..views.baseline import STATES, BaselineChanges, slip
 from .labels import Labels
+from .svg import NOT_XML, escape  # markupsafe's, without the characters no page may hold
 
 STATUSES = views.STATUSES
 STATIC_FILES = ("site.css", "site.js")
@@ -786,4 +787,9 @@ def _environment(template_cache: Path | None = None):
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        finalize=_without_controls,  # {{ name }}: a pasted ESC or BEL is no character of a page
     )
+
+
+def _without_controls(value: Any) -> Any:
+    return NOT_XML.sub("", value) if type(value) is str else value

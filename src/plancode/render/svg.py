@@ -25,9 +25,10 @@ from typing import Any, Callable
 from markupsafe import Markup
 from markupsafe import escape as _markup_escape
 
-#: characters XML 1.0 cannot hold even escaped (ESC, BEL from a pasted name): left out, so
-#: that every chart stays a well-formed SVG, inline or standalone (issue #16)
-NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: characters XML 1.0 cannot hold even escaped (ESC, BEL from a pasted name), and DEL and
+#: the C1 controls, which HTML counts as parse errors: left out, so that every chart stays
+#: a well-formed SVG, inline or standalone (issue #16), and every page valid HTML
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]")
 
 
 def escape(value: Any) -> Markup:
