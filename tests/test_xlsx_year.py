@@ -6,6 +6,7 @@ as ``plancode export`` JSON; the workbook of a plan without §5 keys does not ch
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+import yaml
 
 from plancode import spreadsheet as sp
 
@@ -80,11 +82,37 @@ def test_import_knows_the_added_columns(year):
             assert {"forecast_end", "slip"} <= found.headers.keys()
 
 
-def test_a_plan_without_section_5_keys_gets_the_workbook_it_had(tmp_path):
-    done = plancode(REPO, "export", "--format", "xlsx", "--output", str(tmp_path / "p.xlsx"))
+def test_a_plan_without_section_5_keys_gets_the_workbook_it_had():
+    done = plancode(REPO, "export", "--format", "xlsx")  # printed: the examples stay untouched
     assert done.returncode == 0, done.stderr.decode()
-    book = openpyxl.load_workbook(tmp_path / "p.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(done.stdout))
     assert "goals" not in book.sheetnames and "modules" not in book.sheetnames
     for sheet in book.worksheets:
         headers = list(sheet.iter_rows(values_only=True))[1]
         assert not {"預測結束", "预测结束", "Forecast end"} & set(headers), sheet.title
+
+
+def test_a_workstream_on_working_days_imports_back_with_its_dates(year):
+    """The workbook of a plan on working days (`calendar:`) writes each task's working days;
+    reading it back counts them the same way: no "days do not match" for the plan's own sheet,
+    and every task comes back with the dates the export gave it."""
+    root, book, data = year
+    for workstream in ("douyin-2026", "stores-2026"):
+        result = plancode(root, "import", "year.xlsx", "--sheet", workstream, "--as", "workstream", "--id",
+                          f"{workstream}-again", "--goal", "online-2026", "--locale", "en")
+        assert result.returncode == 0, result.stderr.decode()
+        imported = {t["id"]: t for t in yaml.safe_load(result.stdout)["tasks"]}
+        exported = {t["id"].split("/", 1)[1]: t for t in data["tasks"] if t["workstream"] == workstream}
+        assert imported.keys() == exported.keys()
+        for ident, task in exported.items():
+            assert (str(imported[ident]["start"]), str(imported[ident]["end"])) == (task["start"], task["end"]), ident
+    # a duration that is wrong in working days is still reported, in working days
+    sheet = book["douyin-2026"]
+    header = [cell.value for cell in sheet[2]]
+    column = header.index(next(h for h in header if h in ("工期", "days", "Days"))) + 1
+    sheet.cell(row=3, column=column, value=int(sheet.cell(row=3, column=column).value) + 1)
+    book.save(root / "wrong.xlsx")
+    wrong = plancode(root, "import", "wrong.xlsx", "--sheet", "douyin-2026", "--as", "workstream", "--id", "x",
+                     "--goal", "online-2026", "--locale", "en")
+    assert wrong.returncode == 1
+    assert "working days" in wrong.stderr.decode()

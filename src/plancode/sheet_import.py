@@ -136,9 +136,12 @@ def import_workstream(table: Table, plan: Any, ident: str, year: int | None, tit
         if start and end and end < start:
             reader.report(row["end"], Unreadable("sheet-end-before-start", value=row["end"].text, start=start))
             end = None
-        if start and end and days and days != (end - start).days + 1:
-            reader.report(row["days"], Unreadable("sheet-days-mismatch", value=row["days"].text, start=start,
-                                                  end=end, days=(end - start).days + 1))
+        # a plan on working days (`calendar:`) exports working days, and reads them back so
+        expected = (plan.calendar.count(start, end) if plan.calendar is not None else (end - start).days + 1) \
+            if start and end else None
+        if expected is not None and days and days != expected:
+            key = "sheet-days-mismatch" if plan.calendar is None else "sheet-working-days-mismatch"
+            reader.report(row["days"], Unreadable(key, value=row["days"].text, start=start, end=end, days=expected))
         if start:
             task["start"] = start.isoformat()
         if end:

@@ -48,6 +48,11 @@ i18n.register({
         "「{value}」 days does not match {start} to {end}, which is {days} days (both ends included)",
         "工期「{value}」天與 {start} 至 {end} 不符,應為 {days} 天(含首尾兩天)",
     ),
+    "sheet-working-days-mismatch": (
+        "「{value}」 days does not match {start} to {end}, which is {days} working days (both ends included; "
+        "the plan counts working days: `calendar:` in plancode.yaml)",
+        "工期「{value}」天與 {start} 至 {end} 不符,應為 {days} 個工作日(含首尾兩天;本計劃按工作日計算:plancode.yaml 的 `calendar:`)",
+    ),
     "sheet-end-before-start": ("「{value}」 is before the start {start}", "「{value}」早於開始日期 {start}"),
     "sheet-unknown-person": (
         "「{value}」 is not a person of the team (write their name, role or id)",
