@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from plancode import spreadsheet as sp
+from plancode.render.labels import Labels
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -65,8 +66,11 @@ def test_goals_pace_and_modules_sheets_hold_the_export_figures(year):
     shown = [(r["ID"], r["Aggregate"], None if r["Expected to date"] is None else round(r["Expected to date"], 2),
               None if r["Pace"] is None else round(r["Pace"] * 100, 1)) for r in table(book["goals"])]
     assert shown == goals and any(g[3] is not None for g in goals)
-    modules = [(m["strategy"], m["module"], m["share"], m["allocated"], m["planned"], m["spent"], m["remaining"],
-                "、".join(m["workstreams"]) or None) for m in data["modules"]]
+    # the module as the site names it (the English catalogue's label), not the key the plan writes
+    named = Labels("en")
+    modules = [(m["strategy"], named(f"module.{m['module']}"), m["share"], m["allocated"], m["planned"], m["spent"],
+                m["remaining"], "、".join(m["workstreams"]) or None) for m in data["modules"]]
+    assert all(shown != m["module"] for (_, shown, *_), m in zip(modules, data["modules"]))
     assert [(r["Strategy"], r["Strategy module"], round(r["Share"] * 100, 1), r["Allocated"], r["Planned"], r["Spent"],
              r["Remaining"], r["Workstreams"]) for r in table(book["modules"])] == modules and modules
 

@@ -199,7 +199,12 @@ def _goal_pace_sheet(book: Any, name: str, plan: Any, locale: str) -> None:
 
 
 def _modules_sheet(book: Any, name: str, plan: Any, locale: str) -> None:
-    """SPEC §5.5: each strategy's budget by module (export's modules table)."""
+    """SPEC §5.5: each strategy's budget by module (export's modules table), each module
+    named as the site names it (推廣策略 for ``promotion``; a free-text module as written)."""
+    from .render.labels import Labels
+    from .views.names import Names
+
+    module_name = Names(plan, Labels(locale)).module
     sheet = book.create_sheet(name)
     table = view_tables.modules(plan)
     keys = ("sheet.strategy", "module", "sheet.share", "sheet.allocated", "planned_budget", "sheet.spent",
@@ -207,7 +212,7 @@ def _modules_sheet(book: Any, name: str, plan: Any, locale: str) -> None:
     rows = []
     for values in table.rows:
         r = _record(table.columns, values)
-        rows.append([r["strategy"], r["module"], r["share"] / 100 if r["share"] is not None else None,
+        rows.append([r["strategy"], module_name(r["module"]), r["share"] / 100 if r["share"] is not None else None,
                      r["allocated"], r["planned"], r["spent"], r["remaining"], "、".join(r["workstreams"])])
     _write_table(sheet, header_label("module", locale), [header_label(k, locale) for k in keys], rows,
                  {3: "0.0%"})

@@ -8,6 +8,7 @@ A module name starting with ``_`` is not a command (see ``plancode.commands``).
 from __future__ import annotations
 
 import errno
+import io
 import math
 import os
 import sys
@@ -243,15 +244,21 @@ def emit(data: str | bytes | TextWriter, output: Path | None, force: bool, messa
         return
     try:
         if callable(data):
-            stdout = click.get_text_stream("stdout")
-            data(stdout)
-            stdout.flush()
+            # UTF-8 whatever the console's code page (JSON and CSV are UTF-8), written as made
+            sys.stdout.flush()
+            stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+            try:
+                data(stdout)
+                stdout.flush()
+            finally:
+                stdout.detach()  # sys.stdout's buffer stays open for what follows
             return
         if isinstance(data, str):
             click.echo(data, nl=False)
             sys.stdout.flush()
             return
-        stdout = click.get_binary_stream("stdout")
+        sys.stdout.flush()
+        stdout = sys.stdout.buffer
         if stdout.isatty():
             click.echo(f"plancode: {messages('write-binary-tty')}", err=True)
             sys.exit(2)
