@@ -112,16 +112,21 @@ def test_edited_files_are_read_as_pyyaml_reads_them_or_left_to_it(case):
     ("a: x\x00\n", "a character YAML does not allow"),
     ("---\na: 1\n", "document markers"),
     ("- a\n", "not a mapping: PC103 as before"),
+    ("f: .inf\n", "a number out of range (SPEC §5.7): validation reports it"),
+    ("f: [1, .nan]\n", "a number out of range (SPEC §5.7): validation reports it"),
+    ("n: 1000000000000000\n", "a number out of range (SPEC §5.7): validation reports it"),
+    ("n: {a: -1.0e15}\n", "a number out of range (SPEC §5.7): validation reports it"),
 ])
 def test_what_the_two_read_differently_goes_to_pyyaml(text, why):
     assert native_yaml.parse(text) is native_yaml.FALLBACK, why
 
 
 def test_yaml_1_2_core_rules_hold_on_the_native_path():
-    text = "done: yes\nstart: 2024-02-30\nat: 12:30\nn: 0x1F\nf: .inf\nz: ~\nflag: true\nkey: no\n"
+    text = ("done: yes\nstart: 2024-02-30\nat: 12:30\nn: 0x1F\nf: -1.5e3\nz: ~\nflag: true\nkey: no\n"
+            "big: 999999999999999\n")
     value = native_yaml.parse(text)
-    assert value == {"done": "yes", "start": "2024-02-30", "at": "12:30", "n": 31, "f": float("inf"),
-                     "z": None, "flag": True, "key": "no"}
+    assert value == {"done": "yes", "start": "2024-02-30", "at": "12:30", "n": 31, "f": -1500.0,
+                     "z": None, "flag": True, "key": "no", "big": 10**15 - 1}
 
 
 def test_a_bom_and_duplicate_keys_through_the_loader():

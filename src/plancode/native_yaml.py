@@ -13,7 +13,9 @@ judge of everything else: :func:`parse` returns :data:`FALLBACK` for
   and directives, complex ``?`` keys, characters YAML does not allow, and numbers with
   ``_`` or ``0b``, or a sign before ``0x``/``0o`` (numbers to yaml-rs, text to plancode);
 - documents with a mapping key that is not text (``2024:``, ``true:``): plancode keeps
-  the key as written, which the parsed number no longer tells.
+  the key as written, which the parsed number no longer tells;
+- documents with a number out of range (SPEC §5.7): the PyYAML path reads them and
+  validation reports each one, so a document read here needs no such search.
 
 Each check is conservative: a false alarm costs only the time of the PyYAML path.
 ``tests/test_native_yaml.py`` compares both paths on every example and generated plan,
@@ -36,6 +38,10 @@ except ImportError:  # pragma: no cover - a platform without the wheel: PyYAML r
 
 #: returned when the PyYAML path must read the text
 FALLBACK = object()
+
+#: SPEC §5.7: numbers in plans are finite and smaller than this in magnitude
+#: (:data:`plancode.validate.NUMBER_LIMIT`, which reports those that are not)
+NUMBER_LIMIT = 10**15
 
 # Each check is a regular expression run only when a plain substring test finds what it
 # looks for: a pattern opening with a look-behind is tried at every character (0.18 s
@@ -130,6 +136,9 @@ def _plain(value: Any) -> Any:
     Raises _Different for a key that is not text, and for the value ``"\n"``: an empty
     block scalar (``notes: |`` with nothing below) is ``""`` to PyYAML and ``"\n"`` to
     yaml-rs, and ``"\n"`` written out (``"\n"`` quoted) is rare enough to go to PyYAML.
+    Raises it too for a number that is not finite or not below :data:`NUMBER_LIMIT` in
+    magnitude (a finding, rare): so every number this parser gives is within range, and
+    validation need not walk the data again to look for one (``numbers_checked``).
     """
     intern = sys.intern
     if type(value) is dict:
@@ -137,17 +146,25 @@ def _plain(value: Any) -> Any:
         for key, item in value.items():
             if type(key) is not str:
                 raise _Different
-            if type(item) in (dict, list):
+            kind = type(item)
+            if kind is str:
+                if item == "\n":
+                    raise _Different
+            elif kind is dict or kind is list:
                 item = _plain(item)
-            elif item == "\n":
-                raise _Different
+            elif (kind is int or kind is float) and not -NUMBER_LIMIT < item < NUMBER_LIMIT:
+                raise _Different  # NaN too: it compares false
             plain[intern(key)] = item
         return plain
     items = []
     for item in value:
-        if type(item) in (dict, list):
+        kind = type(item)
+        if kind is str:
+            if item == "\n":
+                raise _Different
+        elif kind is dict or kind is list:
             item = _plain(item)
-        elif item == "\n":
+        elif (kind is int or kind is float) and not -NUMBER_LIMIT < item < NUMBER_LIMIT:
             raise _Different
         items.append(item)
     return items

@@ -15,11 +15,12 @@ import os
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from .config import Config, config_from_data, find_config
 from .i18n import Messages, register
 from .loader import Document, display_path, load_file
+from .parallel import Helper, can_fork, cpus
 from .problems import Finding, Problem, Severity
 
 if TYPE_CHECKING:
@@ -67,6 +68,7 @@ class Workspace:
     documents: list[Document] = field(default_factory=list)  # schema-valid
     problems: list[Problem] = field(default_factory=list)  # located, filtered, sorted
     plan: Plan | None = None
+    processes: int = 1  # how many read the files (plancode.parallel)
 
 
 def load_config(
@@ -227,6 +229,8 @@ def _relative_to_root(path: Path, config: Config) -> str:
 
 
 def _excluded(path: Path, config: Config) -> bool:
+    if not config.exclude:  # the usual: no path to work out for each file
+        return False
     relative = _relative_to_root(path, config)
     return any(fnmatch.fnmatch(relative, glob) for glob in config.exclude)
 
@@ -275,6 +279,68 @@ def _rough_ids(path: Path, cwd: Path) -> Document | None:
     return Document(path, display_path(path, cwd), "", data)
 
 
+#: files from which a check shares their reading with a helper process (plancode.parallel):
+#: below, forking costs more than it saves
+PARALLEL_FILES = 100
+
+
+def _read_files(
+    files: list[Path], cwd: Path, messages: Messages, config: Config, parsed: Path | None, jobs: int | None,
+    documents: list[Document], invalid: list[Document], findings: list[Finding], problems: list[Problem],
+) -> Helper | None:
+    """Read and validate ``files`` into the lists as :func:`validate_loaded` does, in
+    their order; with a helper process reading and validating every second file when
+    there are enough files, more than one CPU and a platform that forks. Returns the
+    helper (still writing the parse cache: wait for it), or None.
+
+    The helper sends back the text and data of each of its files that is schema-valid and
+    read without a problem; any other file (a finding to report, a message to word) is
+    read again here, as is every file the helper could not send. So the documents, their
+    order and every problem are what one process makes.
+    """
+    limits = config.limits
+    if jobs is None:
+        jobs = min(cpus(), 2) if len(files) >= PARALLEL_FILES else 1
+    if jobs < 2 or len(files) < 2 or not can_fork():
+        loaded = (load_file(path, display_path(path, cwd), messages, limits, parsed) for path in files)
+        validate_loaded(loaded, messages, documents, invalid, findings, problems)
+        return None
+    from .validate import validate_document
+
+    mine, theirs = files[0::2], files[1::2]
+
+    def job() -> Iterator[tuple[str, Any] | None]:
+        for path in theirs:
+            doc, read_problems = load_file(path, display_path(path, cwd), messages, limits, parsed)
+            valid = doc is not None and not read_problems and not validate_document(doc, messages)
+            yield (doc.text, doc.data) if valid else None
+
+    def after() -> None:  # the parse cache of this process's files, which nobody waits for
+        if parsed is not None:
+            from .check_cache import prune
+
+            for path in mine:
+                load_file(path, display_path(path, cwd), messages, limits, parsed)
+            prune(parsed)
+
+    helper = Helper(job, after)
+    own = [load_file(path, display_path(path, cwd), messages, limits, parsed, store=False) for path in mine]
+    sent = helper.results()
+    for index, path in enumerate(files):
+        if index % 2 == 0:
+            loaded = own[index // 2]
+        else:
+            item = next(sent, None)  # None for the rest once the helper stopped sending
+            if item is not None:
+                documents.append(Document(path, display_path(path, cwd), *item))
+                continue
+            loaded = load_file(path, display_path(path, cwd), messages, limits, parsed)
+        validate_loaded([loaded], messages, documents, invalid, findings, problems)
+    for _ in sent:  # the end mark, after the last file's item
+        pass
+    return helper
+
+
 def load_workspace(
     config: Config,
     paths: list[Path] | None = None,
@@ -282,11 +348,16 @@ def load_workspace(
     selected: Callable[[str], bool] = lambda code: True,
     lint: bool = True,
     cache: bool = True,
+    jobs: int | None = None,
 ) -> Workspace:
     """Run the pipeline. Raises UsageError when there is nothing to check.
 
     ``cache``: read files parsed cleanly before from the parse cache in the user's cache
     folder (:func:`plancode.loader.load_text`) instead of parsing them again.
+
+    ``jobs``: how many processes may share the work (default: one per CPU, 2 at most);
+    a repository smaller than :data:`PARALLEL_FILES` files is read in this one whatever
+    ``jobs`` says, unless ``jobs`` is given. The result is the same with any ``jobs``.
 
     The cyclic garbage collector is paused meanwhile: the pipeline allocates millions of
     small objects that all stay alive (the loader breaks PyYAML's own cycles with
@@ -295,9 +366,12 @@ def load_workspace(
     """
     enabled = gc.isenabled()
     gc.disable()
+    helpers: list[Helper] = []
     try:
-        return _load_workspace(config, paths, cwd, selected, lint, cache)
+        return _load_workspace(config, paths, cwd, selected, lint, cache, jobs, helpers)
     finally:
+        for helper in helpers:  # never a process left behind, nor a cache entry half written
+            helper.wait()
         if enabled:
             gc.enable()
 
@@ -309,6 +383,8 @@ def _load_workspace(
     selected: Callable[[str], bool],
     lint: bool,
     cache: bool,
+    jobs: int | None,
+    helpers: list[Helper],
 ) -> Workspace:
     from . import rules as rule_registry
     from .check_cache import cache_dir  # check_cache imports this module
@@ -343,8 +419,10 @@ def _load_workspace(
     ws = Workspace(config, messages, files)
     findings: list[Finding] = []
     invalid: list[Document] = []
-    loaded = (load_file(path, display_path(path, cwd), messages, config.limits, parsed) for path in files)
-    validate_loaded(loaded, messages, ws.documents, invalid, findings, problems)
+    helper = _read_files(files, cwd, messages, config, parsed, jobs, ws.documents, invalid, findings, problems)
+    if helper is not None:
+        helpers.append(helper)
+        ws.processes = 2
 
     # References are resolved against the whole repository, so the plan is built from
     # every valid document even when PATH arguments narrow what is reported.
@@ -362,7 +440,7 @@ def _load_workspace(
     else:
         context, reported = [], None
 
-    if parsed is not None:
+    if parsed is not None and helper is None:
         from .check_cache import prune
 
         prune(parsed)

@@ -1,0 +1,112 @@
+"""A second process beside the pipeline, on machines with more than one CPU.
+
+A cold check of 10,000 tasks is one process doing, in order, reading and parsing 626
+files, building the model, the rules and, when there are thousands of findings,
+locating each in its file. On a second CPU a forked process (:class:`Helper`) takes
+part of that work — half of the files to read, half of the files with findings to
+locate — and sends its results back through a pipe with ``marshal``; after that it
+may do work nobody waits for (writing the parse cache), and the pipeline waits for it
+before it returns, so no process outlives the command.
+
+Whatever the helper cannot give (it failed, was killed, the platform cannot fork) the
+caller does itself: the output is the same either way, only the time differs. Forking
+is used only where it is the platform's own way to start a process (Linux; macOS and
+Windows start a fresh interpreter, which would cost more than it saves) and only while
+this process runs no other thread.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import sys
+from typing import Any, Callable, Iterable, Iterator
+
+
+def cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the CPUs this process may use (taskset, cgroups)
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def can_fork() -> bool:
+    """Whether a helper may be forked here and now: Linux, and no thread but this one (a
+    lock held by another thread at the fork would stay locked in the child)."""
+    if not sys.platform.startswith("linux") or not hasattr(os, "fork"):
+        return False
+    threading = sys.modules.get("threading")
+    return threading is None or threading.active_count() == 1
+
+
+class Helper:
+    """A forked process sending back each item ``job()`` yields (anything ``marshal``
+    holds), then running ``after()``, whose result nobody reads.
+
+    :meth:`results` yields the items as they arrive. It stops early when the helper
+    stopped sending (it raised, died, or sent something damaged), and :attr:`complete`
+    then stays False: the caller does the rest itself. :meth:`wait` waits for the helper
+    to end; call it before the command ends.
+    """
+
+    def __init__(self, job: Callable[[], Iterable[Any]], after: Callable[[], None] = lambda: None):
+        read, write = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:  # pragma: no cover - the child; coverage does not follow it
+            status = 1
+            try:
+                os.close(read)
+                # all made before any is sent: a pipe holds 64 kB, and a helper blocked on
+                # it until the parent reads would do its work after the parent's, not beside
+                records = []
+                for item in job():
+                    data = marshal.dumps(item)
+                    records += (len(data).to_bytes(8, "little"), data)
+                records.append(_END)
+                with os.fdopen(write, "wb") as out:
+                    out.writelines(records)
+                del records
+                after()
+                status = 0
+            except BaseException:  # noqa: BLE001 - the parent does the work instead
+                pass
+            finally:
+                # no atexit handlers, no flushing of buffers inherited from the parent
+                os._exit(status)
+        os.close(write)
+        self._source = os.fdopen(read, "rb")
+        self.complete = False
+        self._ended = False
+
+    def results(self) -> Iterator[Any]:
+        source = self._source
+        try:
+            while True:
+                size = source.read(8)
+                if size == _END or len(size) < 8:
+                    self.complete = size == _END
+                    return
+                length = int.from_bytes(size, "little")
+                data = source.read(length)
+                if len(data) < length:
+                    return
+                yield marshal.loads(data)
+        except (OSError, EOFError, ValueError, TypeError):
+            return
+        finally:
+            source.close()
+
+    def wait(self) -> None:
+        """Wait for the helper to end (closing our end of the pipe first, so that it
+        cannot block on sending what nobody reads)."""
+        self._source.close()
+        if not self._ended:
+            self._ended = True
+            try:
+                os.waitpid(self.pid, 0)
+            except ChildProcessError:  # pragma: no cover - already reaped
+                pass
+
+
+#: the mark after the last item (no item is this long)
+_END = (2**64 - 1).to_bytes(8, "little")

@@ -1,0 +1,99 @@
+"""A large repository is read by two processes (plancode.parallel): the same documents,
+the same problems, the same parse cache as one process, and no process left behind."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from plancode.config import Config
+from plancode.parallel import Helper, can_fork
+from plancode.workspace import PARALLEL_FILES, load_workspace
+
+BENCH = Path(__file__).resolve().parent.parent / "bench"
+sys.path.insert(0, str(BENCH))
+
+import generate  # noqa: E402  (bench/generate.py)
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="reads in one process where it cannot fork")
+
+
+@pytest.fixture(scope="module")
+def findings_repo(tmp_path_factory) -> Path:
+    """1,000 generated tasks with 1 % seeded errors, and a file of each kind of damage."""
+    root = tmp_path_factory.mktemp("parallel")
+    generate.generate(1000, root, findings=True)
+    plans = root / "plans"
+    (plans / "zz-syntax.yaml").write_text("kind: team\npeople: [\n", encoding="utf-8")
+    (plans / "zz-encoding.yaml").write_bytes("kind: team\nname: 計劃\n".encode("gb18030"))
+    (plans / "zz-duplicate.yaml").write_text("kind: team\nkind: team\n", encoding="utf-8")
+    (plans / "zz-number.yaml").write_text("kind: team\nversion: 1e400\n", encoding="utf-8")
+    return root
+
+
+def _config(root: Path) -> Config:
+    return Config(root=root, plans=Path("plans"), as_of=dt.date(2024, 12, 31), locale="en")
+
+
+def _everything(ws) -> tuple:
+    return ([(d.display, d.text, d.data) for d in ws.documents],
+            [dataclasses.astuple(p) for p in ws.problems], ws.files)
+
+
+def _no_child_left() -> bool:
+    try:
+        os.waitpid(-1, os.WNOHANG)
+    except ChildProcessError:
+        return True
+    return False
+
+
+def test_two_processes_read_what_one_reads(findings_repo):
+    one = load_workspace(_config(findings_repo), cwd=findings_repo, jobs=1)
+    two = load_workspace(_config(findings_repo), cwd=findings_repo, jobs=2)
+    assert (one.processes, two.processes) == (1, 2)
+    assert _everything(two) == _everything(one)
+    assert {p.code for p in two.problems} >= {"PC100", "PC101", "PC102", "PC106", "PC202", "PC402"}
+    assert _no_child_left()
+
+
+def test_a_large_repository_is_shared_without_being_asked(findings_repo):
+    assert len(list((findings_repo / "plans").rglob("*.yaml"))) >= PARALLEL_FILES
+    assert load_workspace(_config(findings_repo), cwd=findings_repo).processes == min(2, len(os.sched_getaffinity(0)))
+
+
+def _parse_cache() -> dict[str, bytes]:
+    folder = Path(os.environ["XDG_CACHE_HOME"]) / "plancode" / "parsed"
+    return {p.name: p.read_bytes() for p in folder.rglob("*") if p.is_file() and p.name != ".pruned"}
+
+
+def test_the_parse_cache_is_written_whole_by_the_helper(findings_repo):
+    load_workspace(_config(findings_repo), cwd=findings_repo, jobs=1)
+    alone = _parse_cache()
+    for entry in (Path(os.environ["XDG_CACHE_HOME"]) / "plancode" / "parsed").rglob("*"):
+        if entry.is_file():
+            entry.unlink()
+    shared = load_workspace(_config(findings_repo), cwd=findings_repo, jobs=2)
+    assert shared.processes == 2 and _no_child_left()  # written before load_workspace returned
+    assert _parse_cache() == alone and len(alone) > 150
+    again = load_workspace(_config(findings_repo), cwd=findings_repo, jobs=2)  # read back from it
+    assert _everything(again) == _everything(shared)
+
+
+def test_what_a_helper_does_not_send_is_left_to_the_caller():
+    def job():
+        yield "first"
+        raise RuntimeError("the helper fails half way")
+
+    helper = Helper(job)  # it sends when it has made everything: here, nothing
+    assert list(helper.results()) == [] and not helper.complete
+    helper.wait()
+    whole = Helper(lambda: iter([{"a": [1, 2.5, None]}, "b"]))
+    assert list(whole.results()) == [{"a": [1, 2.5, None]}, "b"] and whole.complete
+    whole.wait()
+    assert _no_child_left()
