@@ -112,6 +112,8 @@ def test_edited_files_are_read_as_pyyaml_reads_them_or_left_to_it(case):
     ("a: x\x00\n", "a character YAML does not allow"),
     ("---\na: 1\n", "document markers"),
     ("- a\n", "not a mapping: PC103 as before"),
+    ("\ufeff0: 1\n", "a second byte order mark: PyYAML skips it"),
+    ("a: x\n\ufeffb: 1\n", "a byte order mark in the text: PyYAML refuses it"),
     ("f: .inf\n", "a number out of range (SPEC §5.7): validation reports it"),
     ("f: [1, .nan]\n", "a number out of range (SPEC §5.7): validation reports it"),
     ("n: 1000000000000000\n", "a number out of range (SPEC §5.7): validation reports it"),

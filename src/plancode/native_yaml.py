@@ -10,7 +10,8 @@ judge of everything else: :func:`parse` returns :data:`FALLBACK` for
 - texts using what the two read differently, recognised on the raw text before parsing:
   tags (``!!str``, ``!foo``: PyYAML refuses unknown tags), anchors and aliases (PyYAML
   bounds their expansion), ``<<`` merge keys (not merged by yaml-rs), document markers
-  and directives, complex ``?`` keys, characters YAML does not allow, and numbers with
+  and directives, complex ``?`` keys, characters YAML does not allow, a byte order mark
+  (beyond the one the loader strips), and numbers with
   ``_`` or ``0b``, or a sign before ``0x``/``0o`` (numbers to yaml-rs, text to plancode);
 - documents with a mapping key that is not text (``2024:``, ``true:``): plancode keeps
   the key as written, which the parsed number no longer tells;
@@ -74,6 +75,8 @@ _NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE0
 def _different(text: str) -> bool:
     """Whether ``text`` uses anything the two parsers read differently (or may)."""
     if _NOT_PRINTABLE.search(text) or text.startswith(("---", "...", "%")) or _DOCUMENTS.search(text):
+        return True
+    if "\ufeff" in text:  # a byte order mark left in the text: PyYAML skips one, refuses others
         return True
     for needles, pattern in _CHECKS:
         if any(needle in text for needle in needles) and pattern.search(text):
