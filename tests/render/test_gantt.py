@@ -44,6 +44,21 @@ def test_without_a_calendar_nothing_is_shaded():
     assert 'class="g-off"' not in gantt_html(gantt, Labels("zh-CN"), lambda row: "", "x")
 
 
+def test_a_plan_without_section_5_keys_draws_no_forecast():
+    """SPEC §5: its keys change no output of a plan that does not use them. The examples'
+    forecast differs from the plan for some tasks (the model computes it for every plan),
+    but, as in their task tables and export, the Gantt draws only the plan."""
+    plan = plan_of(REPO)
+    assert not plan.year
+    moved = [t for t in plan.tasks.values()
+             if t.forecast_end and (t.forecast_start, t.forecast_end) != (t.start, t.end)]
+    assert moved  # there would be something to draw
+    for workstream in {t.workstream for t in moved}:
+        gantt = workstream_gantt(plan, workstream, Labels("zh-CN"))
+        assert not [row for row in gantt.rows if row.forecast]
+        assert 'class="g-forecast"' not in gantt_html(gantt, Labels("zh-CN"), lambda row: "", "x")
+
+
 def test_forecasts_that_differ_from_the_plan_are_drawn_and_titled(year):
     gantt = workstream_gantt(year, "douyin-2026", Labels("zh-CN"))
     moved = [row.task.full_id for row in gantt.rows

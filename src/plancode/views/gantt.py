@@ -63,8 +63,11 @@ def task_row(task: Task, names: Names, depth: int = 0,
              baseline: Mapping[str, tuple[dt.date, dt.date]] | None = None) -> GanttRow:
     base = (baseline or {}).get(task.full_id)
     slip = (task.end - base[1]).days if base and task.end else None
-    forecast = None  # drawn only where it differs from the plan (SPEC §5.4)
-    if task.forecast_start and task.forecast_end and (task.forecast_start, task.forecast_end) != (task.start, task.end):
+    # SPEC §5.4, for a plan that uses §5 (as the task tables and export do), and only where
+    # the forecast differs from the plan
+    forecast = None
+    if (names.plan.year and task.forecast_start and task.forecast_end
+            and (task.forecast_start, task.forecast_end) != (task.start, task.end)):
         forecast = (task.forecast_start, task.forecast_end)
     return GanttRow("task", task.name or task.id, depth, task=task, owner_name=names.person(task.owner),
                     status_label=names.labels("status." + task.status), start=task.start, end=task.end,
