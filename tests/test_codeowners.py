@@ -124,6 +124,13 @@ def test_paths_are_relative_to_the_git_repository_root(tmp_path):
     result = plans(repo).run("codeowners")
     assert "/marketing/plans/2024/workstreams/douyin-live.yaml" in lines(result.stdout)
     assert "/marketing/plancode.yaml" in lines(result.stdout)
+    # written where GitHub reads it, at the top of the git repository above the project folder
+    written = repo.run("codeowners", "--output", "../.github/CODEOWNERS")
+    assert written.exit_code == 0, written.stderr
+    assert "/marketing/plancode.yaml" in lines((tmp_path / ".github/CODEOWNERS").read_text("utf-8"))
+    # but not outside the git repository (SPEC §5.7)
+    outside = repo.run("codeowners", "--output", "../../CODEOWNERS")
+    assert outside.exit_code == 2 and not (tmp_path.parent / "CODEOWNERS").exists()
 
 
 def test_output_file_is_never_overwritten_without_force(repo):
