@@ -24,6 +24,8 @@ plan file's last commit (for the dashboard and the workstream pages; nothing out
 
 from __future__ import annotations
 
+import hashlib
+import itertools
 import os
 import sys
 import time
@@ -101,6 +103,10 @@ i18n.register({
         "Building",
         "正在生成",
     ),
+    "build-pages-reused": (
+        "pages: {rendered} rendered, {reused} unchanged since the last build",
+        "頁面:生成 {rendered} 個,{reused} 個自上次生成以來未變",
+    ),
 })
 
 
@@ -172,7 +178,7 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
                             reports=_shown(reports_dir, state.cwd)))
         return
 
-    ws = state.workspace(cache=not no_cache)
+    ws = state.workspace(cache=not no_cache, selected=_errors_possible(config))
     errors = [p for p in ws.problems if p.severity == Severity.ERROR]
     if errors:
         click.echo(text(Report(errors, len(ws.files), ws.messages)), err=True, nl=False)
@@ -226,7 +232,14 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
     site = SitePages(plan, config, labels, names, baseline=gantt_baseline,
                      template_cache=None if cache is None else cache / "templates",
                      since_baseline=since, last_changes=changed, layout=layout)
-    reports = MarkdownPages(plan, config, labels, names, since_baseline=since, layout=layout)
+    reports = MarkdownPages(plan, config, labels, names, since_baseline=since, layout=layout,
+                            weeks=site.site.weeks)
+    keys = None  # the page keys: none when the build cannot name its inputs
+    if inputs is not None:
+        from ..render.page_keys import PageKeys
+
+        keys = PageKeys(plan, _settings(config, state.cwd, commit, names),
+                        changed, site.site.file_key)
     writing = site_dir
     try:
         with output.Tree(site_dir) as site_tree:
@@ -240,15 +253,17 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
                         reports_tree.place(f"charts/{name}.svg", path)
                 site.prepare()  # templates compiled once, before the workers fork
                 reports.prepare()
-                work = _Work(to_draw, cache, site, reports)
+                trees = {PAGE: site_tree, REPORT: reports_tree}
+                keyed = _Keyed(keys, site, reports, trees, {} if no_cache else
+                               {PAGE: output.pages_of(site_dir), REPORT: output.pages_of(reports_dir)})
+                work = _Work(to_draw, cache, site, reports, keyed.overviews())
                 label = messages("build-pages-label")
-                for kind, index, data in _run(work, jobs, label):
+                # the overviews are rendered while the keyed pages are compared with before
+                for kind, index, data in _run(work, jobs, label, keyed.to_render):
                     if kind == CHART:
                         reports_tree.write(f"charts/{to_draw[index].name}.svg", data)
-                    elif kind == PAGE:
-                        site_tree.write(site.paths[index], data)
-                    else:
-                        reports_tree.write(reports.paths[index], data)
+                        continue
+                    keyed.write(kind, index, data)
                 site_tree.commit(inputs)
                 writing = reports_dir
                 reports_tree.commit(inputs)
@@ -269,6 +284,9 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
     click.echo(messages("build-markdown", pages=len(reports.paths), files=len(reports_tree.names) + 1,
                         path=_shown(reports_dir, state.cwd)))
     click.echo(messages("build-charts", drawn=len(to_draw), cached=len(charts) - len(to_draw)))
+    if keyed.reused:
+        click.echo(messages("build-pages-reused", reused=keyed.reused,
+                            rendered=len(site.paths) + len(reports.paths) - keyed.reused))
     if since is not None:
         click.echo(messages("build-baseline", rev=baseline))
         click.echo(messages("build-baseline-changes", rev=baseline, slipped=len(since.slipped),
@@ -285,12 +303,91 @@ def _inputs(config, cwd: Path, baseline_commit: str | None, changed: dict) -> st
     code, templates and styles; the config's bytes; the effective as-of date and locale;
     every plan file's path and bytes — plus the baseline commit and each plan file's last
     commit, which the pages show."""
-    import hashlib
-
     from ..check_cache import check_key
 
     key = check_key(config, None, cwd, ["build", baseline_commit or "", repr(sorted(changed.items()))])
     return None if key is None else hashlib.sha256(f"build\0{key}".encode()).hexdigest()
+
+
+def _errors_possible(config):
+    """Which rules the build runs: those whose findings can be errors. A build stops on
+    errors only, and its pages show the plans' figures (views), never rule findings: a
+    rule that can only warn is skipped (at 10,000 tasks the lint rules take about a
+    quarter of loading the plans). A finding's severity is its rule's default or lower,
+    unless plancode.yaml's ``rules:`` sets the code's severity."""
+    from ..problems import Severity
+    from ..rules import REGISTRY
+
+    def selected(code: str) -> bool:
+        rule = REGISTRY.get(code)
+        return rule is None or config.rules.get(code, rule.severity) == Severity.ERROR
+
+    return selected
+
+
+def _settings(config, cwd: Path, baseline_commit: str | None, charts: list[str]) -> str:
+    """The digest of every input of the pages but the plan files (the page keys add the
+    plan, :mod:`plancode.render.page_keys`): plancode's code and templates, the config's
+    bytes and effective values, the holidays package's release when a calendar names
+    holidays, the baseline commit and the charts the reports hold. Not the output
+    folders: no page says where it is written (its links are relative)."""
+    from ..check_cache import code_fingerprint
+
+    digest = hashlib.sha256(f"{code_fingerprint()}\0{cwd}\0{config!r}\0{baseline_commit}\0"
+                            f"{sorted(charts)!r}\0".encode())
+    if config.path is not None:
+        digest.update(config.path.read_bytes())
+    if config.calendar is not None and config.calendar.holidays:
+        from importlib.metadata import version
+
+        digest.update(f"holidays {version('holidays')}\n".encode())
+    return digest.hexdigest()
+
+
+class _Keyed:
+    """The pages of both outputs, by their keys (:mod:`plancode.render.page_keys`): the
+    overviews, which have none and are always rendered; the others, taken from the
+    previous output when it recorded them under the same key with the same bytes, else
+    rendered. ``keys`` None: no page has a key (every page rendered, none recorded);
+    ``before``: {kind: :func:`plancode.render.output.pages_of` the output folder}, empty
+    with ``--no-cache`` (nothing taken; the keys are recorded all the same)."""
+
+    def __init__(self, keys, site, reports, trees: dict, before: dict):
+        self.keys, self.trees, self.before = keys, trees, before
+        self.pages = {PAGE: site, REPORT: reports}
+        self.found: dict[tuple[str, int], str] = {}  # (kind, index) -> key
+        self.reused = 0
+
+    def overviews(self) -> list[tuple[str, int]]:
+        return [(kind, i) for kind, pages in self.pages.items()
+                for i, subject in enumerate(pages.subjects) if subject is None]
+
+    def to_render(self) -> list[tuple[str, int]]:
+        """The keyed pages to render; the others are linked from the previous output."""
+        render = []
+        for kind, pages in self.pages.items():
+            before = self.before.get(kind, {})
+            for index, subject in enumerate(pages.subjects):
+                if subject is None:
+                    continue
+                key = None
+                if self.keys is not None:
+                    key = self.keys.workstream(subject[1]) if subject[0] == "workstream" else self.keys.week(subject[1])
+                path = pages.paths[index]
+                if key is not None:
+                    self.found[kind, index] = key
+                    if before.get(path, ("",))[0] == key and self.trees[kind].reuse(path, *before[path]):
+                        self.reused += 1
+                        continue
+                render.append((kind, index))
+        return render
+
+    def write(self, kind: str, index: int, data: bytes) -> None:
+        path = self.pages[kind].paths[index]
+        self.trees[kind].write(path, data)
+        key = self.found.get((kind, index))
+        if key is not None:
+            self.trees[kind].keep(path, key, hashlib.sha256(data).hexdigest())
 
 
 # --- drawing and rendering in a pool of processes ----------------------------------------------
@@ -302,12 +399,13 @@ class _Work:
     """Everything the build makes, as (kind, index) items: the charts to draw, the site's
     pages and the Markdown pages. ``make`` returns one item's bytes."""
 
-    def __init__(self, charts, cache, site, reports):
+    def __init__(self, charts, cache, site, reports, pages: list[tuple[str, int]]):
         self.charts, self.cache, self.site, self.reports = charts, cache, site, reports
         # the largest items first, so that no process is left with a long one at the end:
-        # charts to draw, then the site's overview pages (index, goals, people, weeks)
-        self.items = ([(CHART, i) for i in range(len(charts))] + [(PAGE, i) for i in range(len(site.paths))]
-                      + [(REPORT, i) for i in range(len(reports.paths))])
+        # charts to draw, then the overview pages (index, goals, people, weeks, README)
+        self.items = [(CHART, i) for i in range(len(charts))] + pages
+        #: every item a build of these plans may make: what decides the number of processes
+        self.most = len(charts) + len(site.paths) + len(reports.paths)
 
     def make(self, item: tuple[str, int]) -> tuple[str, int, bytes]:
         kind, index = item
@@ -331,23 +429,24 @@ def _make(item: tuple[str, int]) -> tuple[str, int, bytes]:
     return _WORK.make(item)
 
 
-def _run(work: _Work, jobs: int | None, label: str):
-    """Every item of ``work``, made in ``jobs`` forked processes (default: one per CPU),
-    yielded as (kind, index, bytes) in the order they finish. In-process when one job is
-    asked for or the platform cannot fork (the output is the same either way)."""
+def _run(work: _Work, jobs: int | None, label: str, later=lambda: []):
+    """Every item of ``work``, then the items ``later()`` returns, made in ``jobs``
+    forked processes (default: one per CPU), yielded as (kind, index, bytes) in the order
+    they finish. ``later`` runs in this process while the workers make the first items.
+    In-process when one job is asked for or the platform cannot fork (the output is the
+    same either way)."""
     global _WORK
     import multiprocessing
 
     # a small site is made faster in this process than by forking workers for it
-    jobs = jobs or (_cpus() if len(work.items) >= SMALL_BUILD else 1)
-    jobs = min(jobs, len(work.items))
+    jobs = jobs or (_cpus() if work.most >= SMALL_BUILD else 1)
     bar = None
     if sys.stderr.isatty():
-        bar = click.progressbar(length=len(work.items), label=label, file=sys.stderr, show_pos=True)
+        bar = click.progressbar(length=work.most, label=label, file=sys.stderr, show_pos=True)
         bar.__enter__()
     try:
         if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-            for item in work.items:
+            for item in work.items + later():
                 yield work.make(item)
                 if bar is not None:
                     bar.update(1)
@@ -360,7 +459,9 @@ def _run(work: _Work, jobs: int | None, label: str):
         gc.freeze()
         try:
             with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                for made in pool.imap_unordered(_make, work.items):
+                first = pool.imap_unordered(_make, work.items)
+                rest = later()  # meanwhile
+                for made in itertools.chain(first, pool.imap_unordered(_make, rest) if rest else ()):
                     yield made
                     if bar is not None:
                         bar.update(1)

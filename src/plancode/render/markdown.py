@@ -48,14 +48,14 @@ class MarkdownPages:
     folder will hold under ``charts/`` (written by the caller)."""
 
     def __init__(self, plan: Plan, config: Config, labels: Labels, charts: Iterable[str],
-                 since_baseline: BaselineChanges | None = None, layout=None):
+                 since_baseline: BaselineChanges | None = None, layout=None, weeks=None):
         names = frozenset(charts)
         for name in names:
             if not _CHART_NAME.match(name):
                 raise ValueError(f"not a chart name: {name!r}")
         self.labels = labels
         self._env = None
-        view = PageContexts(plan, config, labels, names, layout)
+        view = PageContexts(plan, config, labels, names, layout, weeks)
         # (path, template, the function giving its context): contexts are made when rendered
         pages: list[tuple[str, str, Callable[[], dict[str, Any]]]] = []
         if since_baseline is not None:
@@ -75,6 +75,15 @@ class MarkdownPages:
             pages.append((f"reviews/{slug}.md", "review.md.j2", partial(view.review, review, slug)))
         self._pages = pages
         self.paths = [path for path, _, _ in pages]
+        #: what each page is about, as :attr:`plancode.render.site.SitePages.subjects`
+        self.subjects: list[tuple[str, Any] | None] = []
+        for path in self.paths:
+            if path.startswith("workstreams/"):
+                self.subjects.append(("workstream", path[len("workstreams/"):-len(".md")]))
+            elif path.startswith("weeks/"):
+                self.subjects.append(("week", view.week_views[path[len("weeks/"):-len(".md")]]))
+            else:
+                self.subjects.append(None)
 
     def prepare(self) -> None:
         """Compile every template now: a build that forks its workers afterwards compiles

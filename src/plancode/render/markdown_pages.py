@@ -28,11 +28,13 @@ STATUSES = views.STATUSES
 class PageContexts:
     """What each page shows, as plain values; the templates only lay them out."""
 
-    def __init__(self, plan: Plan, config: Config, labels: Labels, charts: frozenset[str], layout=None):
+    def __init__(self, plan: Plan, config: Config, labels: Labels, charts: frozenset[str], layout=None,
+                 weeks: list[views.Week] | None = None):
         self.plan, self.config, self.L, self.charts = plan, config, labels, charts
         self.layout = layout  # the build's chart layout, when it has one: its Gantt parts' names
         self.names = views.Names(plan, labels)
-        self._weeks: dict[str, views.Week] | None = None
+        # views.weeks(plan, config), when the caller has made it already (the site's)
+        self._weeks: dict[str, views.Week] | None = None if weeks is None else {w.week: w for w in weeks}
         self.sep = labels("md.list_sep")
         self.weeks = sorted({report.week for report in plan.reports})
         reviews = sorted(plan.reviews, key=lambda r: (r.start, r.end, r.label))

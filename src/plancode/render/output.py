@@ -9,6 +9,7 @@ else's (or a typo in ``--out``): it is never replaced unless it is empty.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 import os
 import re
 import shutil
@@ -77,6 +78,7 @@ class Tree:
         self.root.chmod(0o777 & ~umask)
         self.file_mode = 0o666 & ~umask  # what a file written here gets
         self.names: set[str] = set()
+        self.pages: dict[str, tuple[str, str]] = {}  # name -> (page key, SHA-256 of its bytes)
 
     def __enter__(self) -> "Tree":
         return self
@@ -111,23 +113,55 @@ class Tree:
             shutil.copyfile(source, path)
         self.names.add(name)
 
+    def reuse(self, name: str, key: str, digest: str) -> bool:
+        """Put the previous output's file ``name`` here, when the previous build recorded
+        it under ``key`` (see :func:`pages_of`) and it still holds the bytes recorded
+        (``digest``, their SHA-256: a file edited by hand since is not taken). A hard link
+        where the file system allows it, else a copy; False when the file is not there
+        or not as recorded (the caller then renders the page)."""
+        _check_name(name)
+        source = self.target / name
+        try:
+            data = source.read_bytes()
+        except OSError:
+            return False
+        if hashlib.sha256(data).hexdigest() != digest:
+            return False
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            if stat.S_IMODE(os.stat(source).st_mode) != self.file_mode:
+                raise OSError("other permissions")
+            os.link(source, path)
+        except OSError:
+            path.write_bytes(data)
+        self.keep(name, key, digest)
+        self.names.add(name)
+        return True
+
+    def keep(self, name: str, key: str, digest: str) -> None:
+        """Record in the marker that ``name`` (written here) is the page of ``key`` and
+        holds the bytes of SHA-256 ``digest``: the next build may take it from here."""
+        self.pages[name] = (key, digest)
+
     def commit(self, inputs: str | None = None) -> None:
         marker = MARKER_TEXT
         if inputs is not None:  # with what it holds: a file deleted since is a rebuild
             marker += f"{INPUTS}{inputs}\n{FILES}{_manifest(self.root)}\n".encode()
+            marker += "".join(f"{PAGE}{key} {digest} {name}\n"
+                              for name, (key, digest) in sorted(self.pages.items())).encode()
         (self.root / MARKER).write_bytes(marker)
         _swap_into_place(self.root, self.target)
 
 
 INPUTS = "inputs: "
 FILES = "files: "
+PAGE = "page: "
 
 
 def _manifest(root: Path) -> str:
     """How many files are under ``root`` and a digest of their names and sizes (the
     marker aside): a build is up to date only while its output is as it was written."""
-    import hashlib
-
     entries = []
     for folder, _, names in os.walk(root):
         for name in names:
@@ -158,6 +192,22 @@ def built_from(target: Path) -> str | None:
         if line.startswith(INPUTS):
             return line[len(INPUTS):].strip() or None
     return None
+
+
+def pages_of(target: Path) -> dict[str, tuple[str, str]]:
+    """The pages the last build of ``target`` recorded: {name: (page key, SHA-256 of the
+    file's bytes)}; empty when there is no marker or it records none."""
+    try:
+        text = (Path(target) / MARKER).read_text("utf-8", errors="replace")
+    except OSError:
+        return {}
+    found = {}
+    for line in text.splitlines():
+        if line.startswith(PAGE):
+            parts = line[len(PAGE):].split(" ", 2)
+            if len(parts) == 3:
+                found[parts[2]] = (parts[0], parts[1])
+    return found
 
 
 def _sweep(target: Path) -> None:

@@ -696,6 +696,10 @@ class SitePages:
         self._env = None
         self._pages = site.pages()
         self.paths = [path for path, _, _ in self._pages]
+        #: what each page is about, for the page keys (:mod:`plancode.render.page_keys`):
+        #: ("workstream", id), ("week", its views.Week), or None (an overview of the plan)
+        self.subjects = [("workstream", c["workstream"].id) if "workstream" in c
+                         else ("week", c["week"]) if "week" in c else None for _, _, c in self._pages]
         self._common = {
             "site": site, "plan": plan, "config": config, "L": labels, "lang": labels.locale,
             "title": site.title(), "period": site.period(), "as_of": plan.as_of.isoformat(),

@@ -1,0 +1,210 @@
+"""Incremental builds (issue #14): after a change, a build renders only the pages whose
+inputs changed and takes the others from its previous output — and every file is then
+byte for byte what a cold build (``--no-cache``, into empty folders) of the changed plans
+writes. Each change below is made to a copy of the example plans built once before."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from plancode.cli import main
+from plancode.render import output
+
+REPO = Path(__file__).resolve().parents[2]
+WORKSTREAMS = Path("plans") / "2024" / "workstreams"
+REPORTS = Path("plans") / "2024" / "reports"
+
+
+@pytest.fixture
+def examples(tmp_path: Path, monkeypatch) -> Path:
+    root = tmp_path / "repo"
+    root.mkdir()
+    shutil.copy(REPO / "plancode.yaml", root / "plancode.yaml")
+    shutil.copytree(REPO / "plans", root / "plans")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    return root
+
+
+def run(cwd: Path, *args: str):
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = CliRunner().invoke(main, ["--locale", "en", *args], catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def counts(output_text: str) -> tuple[int, int] | None:
+    """(rendered, unchanged) from the build's 'pages:' line; None when it has none (every
+    page rendered)."""
+    found = re.search(r"^pages: (\d+) rendered, (\d+) unchanged", output_text, re.M)
+    return (int(found[1]), int(found[2])) if found else None
+
+
+def assert_as_cold(root: Path, *args: str) -> None:
+    """The outputs are what a cold build of the same plans writes: every file, the
+    markers (with their page keys) included."""
+    run(root, *args, "build", "--no-cache", "--out", "cold/site", "--markdown", "cold/reports")
+    assert tree(root / "site") == tree(root / "cold" / "site")
+    assert tree(root / "reports") == tree(root / "cold" / "reports")
+
+
+# Each change: (file, old text, new text). The names show what is changed; the
+# comments what it shows beyond its own workstream's pages.
+CHANGES = {
+    # a task's name: its workstream's pages, the goal tree, the weeks naming it, the README
+    "task name": (WORKSTREAMS / "douyin-live.yaml", "name: 選品與庫存對接", "name: 選品、庫存與物流對接"),
+    # a task's own progress: the dashboard's counts, goal progress, the portfolio, alerts
+    "task progress": (WORKSTREAMS / "douyin-live.yaml", "progress: 70", "progress: 20"),
+    # a task's dates: its successors' forecast and the critical chain, the weeks it is due in
+    "task dates": (WORKSTREAMS / "douyin-live.yaml", "end: 2024-06-15", "end: 2024-06-18"),
+    # a task's owner: the people page, the week pages' owner column and filters
+    "task owner": (WORKSTREAMS / "douyin-live.yaml", "name: 直播腳本策劃\n    owner: wang.fang",
+                   "name: 直播腳本策劃\n    owner: zhao.lei"),
+    # a task added: its workstream's table and Gantt, the weeks it is due in
+    "task added": (WORKSTREAMS / "douyin-live.yaml", "        owner: chen.jie\n",
+                   "        owner: chen.jie\n  - {id: replay, name: 直播復盤, owner: chen.jie, start: 2024-06-26, "
+                   "end: 2024-06-28, after: [first-live]}\n"),
+    # a report entry's progress: the task's progress, every page showing it
+    "report entry": (REPORTS / "2024-W23-marketing.yaml", "progress: 90", "progress: 60"),
+    # a person's name: every page naming them
+    "person": (Path("plans") / "team.yaml", "name: 王芳", "name: 王芳芳"),
+    # a goal's title: the goal pages and every workstream linking to it
+    "goal": (Path("plans") / "2024" / "strategy.yaml", "title: 線上渠道銷售額提升35%", "title: 線上渠道銷售額提升40%"),
+    # a comment: the same plan, so the same pages (each taken from before)
+    "comment": (Path("plans") / "2024" / "strategy.yaml", "kind: strategy", "kind: strategy\n# a comment"),
+    # the config: everything
+    "config": (Path("plancode.yaml"), "schedule_lag: 10", "schedule_lag: 5"),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_a_build_after_a_change_writes_what_a_cold_build_writes(examples, change):
+    run(examples, "build")
+    before = {p.name: p.stat().st_ino for p in (examples / "site").glob("workstream-*.html")}
+    path, old, new = CHANGES[change]
+    edit(examples / path, old, new)
+
+    result = run(examples, "build")
+    assert_as_cold(examples)
+    found = counts(result.output)
+    if change == "task name":
+        # the other workstreams' pages were taken from the previous output, not rendered
+        assert found is not None and found[1] > 0, result.output
+        after = {p.name: p.stat().st_ino for p in (examples / "site").glob("workstream-*.html")}
+        assert after["workstream-douyin-live.html"] != before["workstream-douyin-live.html"]
+        assert after["workstream-lead-gen.html"] == before["workstream-lead-gen.html"]  # the same file, linked
+    if change == "task name":
+        site = examples / "site"
+        assert "選品、庫存與物流對接" in (site / "week-2024-W23.html").read_text("utf-8")
+        assert "選品、庫存與物流對接" in (site / "goals.html").read_text("utf-8")
+    if change in ("person", "config", "goal", "report entry", "task progress", "task owner", "task dates"):
+        # what every page may show (a goal's progress is its tasks', a department's
+        # figures count its people's tasks, earned value sums the tasks' dates): nothing
+        # is taken from before
+        assert found is None, result.output
+    if change == "comment":
+        assert found is not None and found[1] == 38 - found[0], result.output
+
+
+@pytest.mark.parametrize("args", [["--as-of", "2024-06-30"], ["--locale", "zh-CN"]],
+                         ids=["as-of", "locale"])
+def test_an_option_that_changes_every_page_renders_every_page(examples, args):
+    run(examples, "build")
+    result = run(examples, *args, "build")
+    assert counts(result.output) is None, result.output
+    assert_as_cold(examples, *args)
+
+
+def test_several_changes_in_a_row_stay_as_cold(examples):
+    run(examples, "build")
+    for n, name in enumerate(("直播賬號搭建", "選品與庫存對接", "直播腳本策劃")):
+        edit(examples / WORKSTREAMS / "douyin-live.yaml", f"name: {name}", f"name: {name}{n}")
+        run(examples, "build")
+        assert_as_cold(examples)
+    # and back: pages named before are keyed as before
+    ws = examples / WORKSTREAMS / "douyin-live.yaml"
+    shutil.copy(REPO / WORKSTREAMS / "douyin-live.yaml", ws)
+    run(examples, "build")
+    assert_as_cold(examples)
+
+
+def test_a_page_edited_by_hand_is_rendered_again(examples):
+    run(examples, "build")
+    page = examples / "site" / "workstream-lead-gen.html"
+    text = page.read_text("utf-8")
+    page.write_text(text.replace("<h1>", "<h1>X", 1)[:-1], encoding="utf-8")  # the same size
+    assert page.stat().st_size == len(text.encode())
+    edit(examples / WORKSTREAMS / "douyin-live.yaml", "name: 直播賬號搭建", "name: 直播賬號搭建與認證")
+    run(examples, "build")
+    assert page.read_text("utf-8") == text
+    assert_as_cold(examples)
+
+
+def test_no_cache_takes_nothing_from_before_and_records_the_keys(examples):
+    run(examples, "build")
+    edit(examples / WORKSTREAMS / "douyin-live.yaml", "name: 直播賬號搭建", "name: 直播賬號搭建與認證")
+    result = run(examples, "build", "--no-cache")
+    assert counts(result.output) is None
+    pages = output.pages_of(examples / "site")
+    assert "workstream-lead-gen.html" in pages and "week-2024-W23.html" in pages
+    assert "index.html" not in pages  # an overview: rendered on every build
+    # the next build may take them
+    edit(examples / WORKSTREAMS / "douyin-live.yaml", "name: 直播腳本策劃", "name: 直播腳本策劃與彩排")
+    found = counts(run(examples, "build").output)
+    assert found is not None and found[1] > 0
+    assert_as_cold(examples)
+
+
+def test_reuse_refuses_a_file_that_is_not_as_recorded(tmp_path):
+    target = tmp_path / "site"
+    with output.Tree(target) as built:
+        built.write("a.html", b"first")
+        built.keep("a.html", "key", __import__("hashlib").sha256(b"first").hexdigest())
+        built.commit("inputs")
+    recorded = output.pages_of(target)
+    assert recorded == {"a.html": ("key", __import__("hashlib").sha256(b"first").hexdigest())}
+    (target / "a.html").write_bytes(b"fir5t")
+    with output.Tree(target) as again:
+        assert not again.reuse("a.html", *recorded["a.html"])
+        assert not again.reuse("missing.html", *recorded["a.html"])
+    (target / "a.html").write_bytes(b"first")
+    with output.Tree(target) as again:
+        assert again.reuse("a.html", *recorded["a.html"])
+        again.commit("inputs")
+    assert (target / "a.html").read_bytes() == b"first"
+    assert output.pages_of(target) == recorded
+
+
+def test_a_warning_the_config_makes_an_error_stops_the_build(examples):
+    """The build runs only the rules whose findings can be errors: a rule that warns by
+    default runs when plancode.yaml makes its code an error."""
+    previous = os.getcwd()
+    os.chdir(examples)
+    try:
+        assert CliRunner().invoke(main, ["--locale", "en", "build"]).exit_code == 0  # PC405 warns
+        config = examples / "plancode.yaml"
+        config.write_text(config.read_text(encoding="utf-8") + "rules: {PC405: error}\n", encoding="utf-8")
+        result = CliRunner().invoke(main, ["--locale", "en", "build"])
+    finally:
+        os.chdir(previous)
+    assert result.exit_code == 1
+    assert "PC405 error" in result.output and "nothing was built" in result.output
