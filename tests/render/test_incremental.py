@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -208,3 +209,45 @@ def test_a_warning_the_config_makes_an_error_stops_the_build(examples):
         os.chdir(previous)
     assert result.exit_code == 1
     assert "PC405 error" in result.output and "nothing was built" in result.output
+
+
+def git(root: Path, *args: str, author: str = "張敏") -> None:
+    subprocess.run(["git", "-c", f"user.name={author}", "-c", "user.email=plans@example.com",
+                    "-c", "commit.gpgsign=false", *args], cwd=root, check=True, capture_output=True)
+
+
+def test_a_commit_renders_the_pages_that_show_its_file(examples):
+    """Each workstream page says when and by whom its file last changed: a commit of one
+    file renders that workstream's pages (and the overviews) again, not the others."""
+    git(examples, "init", "-q")
+    git(examples, "add", "plans", "plancode.yaml")
+    git(examples, "commit", "-qm", "plans")
+    run(examples, "build")
+    before = {p.name: p.stat().st_ino for p in (examples / "site").glob("workstream-*.html")}
+    edit(examples / WORKSTREAMS / "lead-gen.yaml", "kind: workstream", "kind: workstream\n# reviewed")
+    git(examples, "commit", "-qam", "reviewed", author="李偉")
+    result = run(examples, "build")
+    assert_as_cold(examples)
+    after = {p.name: p.stat().st_ino for p in (examples / "site").glob("workstream-*.html")}
+    assert "李偉" in (examples / "site" / "workstream-lead-gen.html").read_text("utf-8")
+    assert after["workstream-lead-gen.html"] != before["workstream-lead-gen.html"]
+    assert after["workstream-douyin-live.html"] == before["workstream-douyin-live.html"]
+    assert counts(result.output) is not None
+
+
+def test_a_build_with_a_baseline_stays_as_cold(examples):
+    git(examples, "init", "-q")
+    git(examples, "add", "plans", "plancode.yaml")
+    git(examples, "commit", "-qm", "plans")
+    run(examples, "build")
+    run(examples, "build", "--baseline", "HEAD")  # another baseline: every page again
+    edit(examples / WORKSTREAMS / "douyin-live.yaml", "name: 直播腳本策劃", "name: 直播腳本策劃與彩排")
+    run(examples, "build", "--baseline", "HEAD")
+    run(examples, "build", "--no-cache", "--baseline", "HEAD", "--out", "cold/site", "--markdown", "cold/reports")
+    assert tree(examples / "site") == tree(examples / "cold" / "site")
+    assert tree(examples / "reports") == tree(examples / "cold" / "reports")
+    assert (examples / "site" / "baseline.html").is_file()
+    # and without it again: the baseline's pages are gone, the others as cold
+    run(examples, "build")
+    assert not (examples / "site" / "baseline.html").exists()
+    assert_as_cold(examples)
