@@ -186,6 +186,12 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
         sys.exit(EXIT_FINDINGS)
 
     plan = ws.plan
+    # The loaded plan (a million objects at 10,000 tasks) lives until the build ends:
+    # each full collection would scan it again for nothing (0.45 s of a build after one
+    # change at 10,000 tasks). Frozen, the collector only looks at what is made from here.
+    import gc
+
+    gc.freeze()
     gantt_baseline = since = None
     if baseline:
         from ..diff import baseline_dates
@@ -293,6 +299,7 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
                             moved=since.count("moved"), added=since.count("added"),
                             removed=since.count("removed")))
     click.echo(messages("build-time", seconds=time.perf_counter() - started))
+    gc.unfreeze()
 
 
 # --- inputs: is the output up to date? -----------------------------------------------------------
