@@ -15,7 +15,7 @@ import functools
 import hashlib
 import json
 import os
-from dataclasses import asdict
+from dataclasses import fields
 from pathlib import Path
 from typing import Iterable
 
@@ -124,18 +124,24 @@ def prune(folder: Path, now: float | None = None) -> None:
         pass
 
 
+_FIELDS = tuple(f.name for f in fields(Problem))
+
+
 def store(key: str, files: int, problems: list[Problem]) -> None:
     """Best effort: a cache that cannot be written costs time, never the result."""
     folder = cache_dir() / "check"
     prune(folder)
-    records = [{**asdict(p), "severity": p.severity.name} for p in problems]
+    # field by field: dataclasses.asdict copies each value deeply (0.1 s for 5,900 problems)
+    records = [{name: getattr(p, name) for name in _FIELDS} | {"severity": p.severity.name} for p in problems]
+    # made whole by json's C encoder: json.dump writes chunk by chunk from Python (0.1 s more)
+    text = json.dumps({"files": files, "problems": records}, ensure_ascii=False)
     try:
         folder.mkdir(parents=True, exist_ok=True)
         import tempfile  # not at the top: it imports shutil, lzma and bz2 (a replayed check writes nothing)
 
         handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump({"files": files, "problems": records}, out, ensure_ascii=False)
+            out.write(text)
         os.replace(temporary, folder / f"{key}.json")
     except OSError:
         pass
