@@ -9,14 +9,41 @@ them, and ``plancode check`` must stay under 1 GB there.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import MISSING, dataclass, field, fields
+from typing import Any, TypeVar
 
 from ..loader import Document
 from ..problems import Pointer
 from .figures import period_range
 
+R = TypeVar("R")
 
+
+def _quick_init(cls: type[R]) -> type[R]:
+    """Give a frozen, slotted dataclass an ``__init__`` that stores each field straight
+    into its slot, as the one dataclasses writes does through ``object.__setattr__``
+    (the way round its own frozen ``__setattr__``), at about half the cost: a check of
+    10,000 tasks makes 26,000 report entries, 10,000 tasks and 70,000 sources (0.1 s).
+    Same parameters, same defaults; the record stays frozen."""
+    namespace: dict[str, Any] = {}
+    parameters, body = [], []
+    for f in fields(cls):
+        assert f.init and f.default_factory is MISSING, f"{cls.__name__}.{f.name}: a plain field only"
+        namespace[f"_set_{f.name}"] = cls.__dict__[f.name].__set__  # the slot's own setter
+        if f.default is MISSING:
+            parameters.append(f.name)
+        else:
+            namespace[f"_default_{f.name}"] = f.default
+            parameters.append(f"{f.name}=_default_{f.name}")
+        body.append(f"    _set_{f.name}(self, {f.name})\n")
+    exec(f"def __init__(self, {', '.join(parameters)}):\n{''.join(body)}", namespace)  # noqa: S102
+    init = namespace["__init__"]
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    cls.__init__ = init  # type: ignore[misc]
+    return cls
+
+
+@_quick_init
 @dataclass(frozen=True, slots=True)
 class Source:
     """Where a record was written: its document and the pointer to it inside."""
@@ -145,6 +172,7 @@ class Strategy:
     archived: bool = False  # SPEC §5.5: a finished year, kept for its pages and reviews
 
 
+@_quick_init
 @dataclass(frozen=True, slots=True)
 class Task:
     workstream: str
@@ -212,6 +240,7 @@ class Workstream:
     source: Source
 
 
+@_quick_init
 @dataclass(frozen=True, slots=True)
 class ReportEntry:
     task_ref: str
