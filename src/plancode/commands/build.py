@@ -366,8 +366,20 @@ class _Keyed:
         self.reused = 0
 
     def overviews(self) -> list[tuple[str, int]]:
-        return [(kind, i) for kind, pages in self.pages.items()
-                for i, subject in enumerate(pages.subjects) if subject is None]
+        """The pages without a key, the largest first (by their size in the previous
+        output, if any), so that no process is left rendering a long one at the end."""
+        return self._largest_first([(kind, i) for kind, pages in self.pages.items()
+                                    for i, subject in enumerate(pages.subjects) if subject is None])
+
+    def _largest_first(self, items: list[tuple[str, int]]) -> list[tuple[str, int]]:
+        def size(item: tuple[str, int]) -> int:
+            kind, index = item
+            try:
+                return (self.trees[kind].target / self.pages[kind].paths[index]).stat().st_size
+            except OSError:
+                return 0
+
+        return sorted(items, key=lambda item: -size(item))  # stable: the pages' order otherwise
 
     def to_render(self) -> list[tuple[str, int]]:
         """The keyed pages to render; the others are linked from the previous output."""
@@ -387,7 +399,7 @@ class _Keyed:
                         self.reused += 1
                         continue
                 render.append((kind, index))
-        return render
+        return self._largest_first(render)
 
     def write(self, kind: str, index: int, data: bytes) -> None:
         path = self.pages[kind].paths[index]
