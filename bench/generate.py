@@ -2,6 +2,7 @@
 """Synthetic plan repositories for benchmarks: deterministic, in the SPEC format, at any size.
 
     python bench/generate.py --tasks 10000 --out DIR [--seed N] [--findings] [--noisy] [--revision 2]
+                             [--years N]
 
 DIR receives ``plancode.yaml`` (a fixed ``as_of``), ``plans/`` (a team with departments
 and people; a strategy with a three-level goal tree and a budget; one workstream file per
@@ -18,6 +19,15 @@ active task in its department's report, progress on plan). ``--findings`` seeds 
 no error: tasks started before their predecessor ended (PC404), past tasks not finished
 (PC405, with the lag and missing adjustments that follow), report entries left out
 (PC602); the manifest counts what was changed.
+``--years N`` makes the history N years long instead of one: the same team working N
+years. ``--tasks`` is then the total over the years: the workstreams (~100 tasks a year
+each), their people and departments are those of ``--tasks / N`` tasks in one year, each
+workstream runs the whole strategy (N years and a half) with tasks of the usual length;
+52 × N weekly reports per department, four reviews a year, ``as_of`` just after the N-th
+year. So ``--tasks 8000 --years 4`` is ``--tasks 2000`` kept for four years: N times the
+tasks, reports and report entries of one year, and nothing else grows — a pass over every
+report × every task grows N², where one over more workstreams at one year grows N.
+``--years 1`` is the default and gives the same plan files as before the option existed.
 ``--revision 2`` gives the same plans one planning round later (some tasks renamed,
 some lane ends moved, a few tasks added): two revisions make a git history for
 ``plancode diff``.
@@ -41,12 +51,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 GENERATOR_VERSION = 1
-AS_OF = dt.date(2024, 12, 31)  # every week of 2024 has ended: 52 reports per department count
-PERIOD_START = dt.date(2024, 1, 1)  # ISO week 2024-W01 starts on this Monday
-PERIOD_END = dt.date(2025, 6, 30)  # an 18-month strategy: a third of the work is still ahead
-WEEKS = 52
+PERIOD_START = dt.date(2024, 1, 1)  # ISO week 2024-W01 starts on this Monday; --years counts from it
+WEEKS_A_YEAR = 52
 LANES = 4  # parallel chains of tasks per workstream, each owned by one person
-TASKS_PER_WORKSTREAM = 100
+TASKS_PER_WORKSTREAM = 100  # a year: a workstream of a longer history has more
 DAY = dt.timedelta(days=1)
 
 #: codes seeded by --findings, in rotation; all are errors
@@ -183,8 +191,40 @@ def planned_progress(task: Task, day: dt.date) -> float:
     return min(max((day - task.start).days + 1, 0) / task.days * 100, 100.0)
 
 
+@dataclass(frozen=True)
+class History:
+    """How long the plans have been kept: ``years`` × 52 weekly reports from 2024-W01."""
+
+    years: int = 1
+
+    @property
+    def weeks(self) -> int:
+        return WEEKS_A_YEAR * self.years
+
+    @property
+    def as_of(self) -> dt.date:
+        """The Tuesday after the last reported week: every reported week has ended
+        (2024-12-31 for one year)."""
+        return monday(self.weeks) + 8 * DAY
+
+    @property
+    def period_end(self) -> dt.date:
+        """Half a year after the last one: a third of the work (one year) is still ahead."""
+        return dt.date(PERIOD_START.year + self.years, 6, 30)
+
+    @property
+    def quarters(self) -> list[tuple[int, int]]:
+        return [(PERIOD_START.year + y, q) for y in range(self.years) for q in range(1, 5)]
+
+
 def monday(week: int) -> dt.date:
-    return dt.date.fromisocalendar(2024, week, 1)
+    """The Monday of report week ``week`` (1 = 2024-W01), counting on across years."""
+    return PERIOD_START + (week - 1) * 7 * DAY
+
+
+def week_label(week: int) -> str:
+    year, number, _ = monday(week).isocalendar()
+    return f"{year}-W{number:02d}"
 
 
 def pinyin_id(rng: random.Random, taken: set[str]) -> tuple[str, str, str]:
@@ -199,9 +239,14 @@ def pinyin_id(rng: random.Random, taken: set[str]) -> tuple[str, str, str]:
 
 
 class Generator:
-    def __init__(self, tasks: int, seed: int, findings: bool, revision: int, noisy: bool = False):
+    def __init__(self, tasks: int, seed: int, findings: bool, revision: int, noisy: bool = False,
+                 years: int = 1):
         if tasks < 1:
             raise ValueError("--tasks must be at least 1")
+        if years < 1:
+            raise ValueError("--years must be at least 1")
+        self.history = History(years)
+        self.as_of, self.period_end, self.weeks = self.history.as_of, self.history.period_end, self.history.weeks
         self.n = tasks
         self.seed = seed
         self.findings = findings
@@ -212,9 +257,13 @@ class Generator:
         self.files: dict[str, str] = {}
         self.seeded: list[dict[str, str]] = []
 
+    def workstream_count(self) -> int:
+        """One per ~100 tasks a year: a longer history has the same team, not a larger one."""
+        return max(1, math.ceil(self.n / (TASKS_PER_WORKSTREAM * self.history.years)))
+
     # --- the organisation -------------------------------------------------------------------
     def make_team(self) -> None:
-        workstreams = max(1, math.ceil(self.n / TASKS_PER_WORKSTREAM))
+        workstreams = self.workstream_count()
         lanes = workstreams * LANES
         self.lane_owner_count = max(3, math.ceil(lanes / 2))  # everyone owns two lanes
         count = max(3, min(len(DEPARTMENTS) * len(REGIONS), self.lane_owner_count // 20))
@@ -239,7 +288,7 @@ class Generator:
 
     # --- the work -----------------------------------------------------------------------------
     def make_workstreams(self) -> None:
-        count = max(1, math.ceil(self.n / TASKS_PER_WORKSTREAM))
+        count = self.workstream_count()
         sizes = [self.n // count + (1 if i < self.n % count else 0) for i in range(count)]
         self.workstreams: list[Workstream] = []
         self.leaf_count = max(1, math.ceil(count / 2))
@@ -264,24 +313,36 @@ class Generator:
         """One chain of tasks, each after the previous, filling the period."""
         rng = self.rng
         start = PERIOD_START + rng.randrange(0, 15) * DAY
-        span = (PERIOD_END - start).days + 1 - rng.randrange(0, 20)
+        span = (self.period_end - start).days + 1 - rng.randrange(0, 20)
         kinds = ["milestone" if (i + 1) % 8 == 0 else "task" for i in range(length)]
         gaps = [rng.randrange(1, 4) for _ in range(length)]
         free = span - sum(gaps) - kinds.count("milestone")
         weights = [rng.uniform(0.6, 1.4) if k == "task" else 0 for k in kinds]
         scale = free / sum(weights) if sum(weights) else 0
         previous: Task | None = None
+        # Days lost to whole days and to the gaps (set aside in `free`, only partly used)
+        # are carried to the next task in a history of several years: a lane of hundreds
+        # of tasks would otherwise end months early, with no task still ahead. (One year
+        # keeps its files as they were: its lanes end about six weeks early.)
+        carry = 0.0
+        long_lane = self.history.years > 1
         for i, kind in enumerate(kinds):
             number += 1
             derived = kind == "task" and previous is not None and i % 5 == 4
             if previous is not None:
-                start = previous.end + (1 if derived else gaps[i]) * DAY
+                step = 1 if derived else gaps[i]
+                start = previous.end + step * DAY
+                if long_lane:  # `free` set gaps[i] days aside; the step leaves step - 1 free
+                    carry += gaps[i] - step + 1
             if kind == "milestone":
                 slug, name = MILESTONES[number % len(MILESTONES)]
                 days, deliverable, budget = 1, f"{name}通過", None
             else:
                 slug, name, deliverable = ACTIONS[rng.randrange(len(ACTIONS))]
-                days = max(2, int(weights[i] * scale))
+                exact = weights[i] * scale + carry
+                days = max(2, int(exact))
+                if long_lane:
+                    carry = exact - days
                 budget = rng.randrange(2, 41) * 500
             task = Task(
                 ws=ws.id, id=f"{slug}-{number:03d}", name=f"{name}(第{number}項)", owner=owner,
@@ -353,7 +414,7 @@ class Generator:
 
     # --- reports --------------------------------------------------------------------------------
     def make_reports(self) -> None:
-        """Every department, every week of 2024: each of its tasks running that week, at
+        """Every department, every week of the history: each of its tasks running that week, at
         its planned progress (the last week at as_of, so nobody lags)."""
         rng = self.rng
         tasks_by_department: dict[str, list[Task]] = {d: [] for d, _ in self.departments}
@@ -366,9 +427,9 @@ class Generator:
         self.reports: dict[tuple[int, str], list[Entry]] = {}
         self.report_metrics: dict[tuple[int, str], list[tuple[str, int]]] = {}
         spent_so_far: dict[str, int] = {}
-        for week in range(1, WEEKS + 1):
+        for week in range(1, self.weeks + 1):
             first, last = monday(week), monday(week) + 6 * DAY
-            seen_at = AS_OF if week == WEEKS else last
+            seen_at = self.as_of if week == self.weeks else last
             for dept, _ in self.departments:
                 entries = []
                 for task in tasks_by_department[dept]:
@@ -408,7 +469,7 @@ class Generator:
                         and rng.random() < 0.125):
                     task.start = min(before.end - rng.randrange(0, 3) * DAY, task.end)
                     self.noise["starts before its predecessor ends"] += 1
-                if task.end < AS_OF and task.start > PERIOD_START + 14 * DAY and rng.random() < 0.125:
+                if task.end < self.as_of and task.start > PERIOD_START + 14 * DAY and rng.random() < 0.125:
                     task.lag = rng.uniform(0.4, 0.9)
                     self.noise["behind plan"] += 1
 
@@ -429,7 +490,7 @@ class Generator:
         # Seeds on tasks that no report mentions and nothing depends on, so that each
         # finding stands alone (an invalid report drops every entry it holds).
         referenced = {ref for t in all_tasks for ref in t.after if "/" in ref}
-        future = [t for t in all_tasks if t.start > AS_OF and not t.derived_start
+        future = [t for t in all_tasks if t.start > self.as_of and not t.derived_start
                   and t.full_id not in referenced]
         rng.shuffle(future)
         # below ~100 tasks there are too few future tasks: others are taken, and a seeded
@@ -437,7 +498,7 @@ class Generator:
         in_future = {t.full_id for t in future}
         others = [t for t in all_tasks if t.full_id not in in_future and not t.derived_start]
         free_tasks = iter(sorted(future[:count * 2], key=lambda t: t.full_id) + others)
-        reports = [key for key, entries in sorted(self.reports.items()) if entries and key[0] < WEEKS]
+        reports = [key for key, entries in sorted(self.reports.items()) if entries and key[0] < self.weeks]
         rng.shuffle(reports)
         free_reports = iter(reports)
         # A schema violation makes its whole file unusable: it goes in a review row of Q1-Q3,
@@ -482,6 +543,10 @@ class Generator:
             elif code == "PC105":
                 task.goal_written = f"no-such-goal-{i + 1:04d}"
             elif code == "PC407":
+                # a long history has many more tasks ahead: one that is a task already
+                # (a milestone made two days long may run into its successor: PC404 too)
+                while self.history.years > 1 and (task.milestone or task.days < 2):
+                    task = next(free_tasks)
                 if task.milestone or task.days < 2:
                     task.end_written = task.start + DAY
                 task.milestone_written = True
@@ -502,12 +567,12 @@ class Generator:
                 lane_tasks = [t for t in ws.tasks if t.lane == lane]
                 if lane_tasks and rng.random() < 0.05:
                     last = max(lane_tasks, key=lambda t: t.start)
-                    if last.end + 2 * DAY <= PERIOD_END:
+                    if last.end + 2 * DAY <= self.period_end:
                         last.end += 2 * DAY
                         self.revised["moved"] += 1
             if w % 10 == 0 and ws.tasks:
                 last = max(ws.tasks, key=lambda t: (t.end, t.id))
-                if last.end + 3 * DAY <= PERIOD_END:
+                if last.end + 3 * DAY <= self.period_end:
                     ws.tasks.append(Task(
                         ws=ws.id, id=f"wrap-up-{len(ws.tasks) + 1:03d}", name="項目總結復盤",
                         owner=last.owner, start=last.end + DAY, end=last.end + 2 * DAY,
@@ -523,7 +588,7 @@ class Generator:
             f"title: 基準測試計劃({self.n}項任務)\n"
             "locale: zh-CN\n"
             "plans: plans\n"
-            f"as_of: {AS_OF.isoformat()}\n"
+            f"as_of: {self.as_of.isoformat()}\n"
             "thresholds: {kpi_deviation: 10, schedule_lag: 10, contingency: [10, 15], growth_cap: 100}\n"
         )
         self._team()
@@ -532,8 +597,8 @@ class Generator:
             self._workstream(ws)
         for (week, dept), entries in sorted(self.reports.items()):
             self._report(week, dept, entries)
-        for quarter in range(1, 5):
-            self._review(quarter)
+        for year, quarter in self.history.quarters:
+            self._review(year, quarter)
         self.files["taskjuggler/plan.tjp"] = self._taskjuggler()
 
     def _team(self) -> None:
@@ -551,8 +616,8 @@ class Generator:
         lines = [
             "# yaml-language-server: $schema=../../schema/strategy.schema.json",
             "kind: strategy", "version: 1", "id: fy2024-bench",
-            f"title: 2024-2025 年度營銷策略(基準測試,{self.n}項任務)",
-            f"period: {{start: {PERIOD_START.isoformat()}, end: {PERIOD_END.isoformat()}}}",
+            f"title: {PERIOD_START.year}-{self.period_end.year} 年度營銷策略(基準測試,{self.n}項任務)",
+            f"period: {{start: {PERIOD_START.isoformat()}, end: {self.period_end.isoformat()}}}",
             f"owner: {self.people[0].id}",
             f"budget: {{total: {self.total_budget}, currency: CNY, contingency: 12,",
             "         allocation: {promotion: 40, channel: 30, training: 10}}",
@@ -567,7 +632,7 @@ class Generator:
                 f"{indent}  title: {g.title}",
                 f"{indent}  owner: {g.owner}",
                 f"{indent}  metric: {{name: {name}, unit: '{unit}', baseline: {baseline}, target: {target}}}",
-                f"{indent}  due: {PERIOD_END.isoformat()}",
+                f"{indent}  due: {self.period_end.isoformat()}",
                 f"{indent}  priority: {g.priority}",
                 f"{indent}  type: {g.type}",
             ])
@@ -604,7 +669,7 @@ class Generator:
             else:
                 lines.append(f"    start: {t.start.isoformat()}")
                 lines.append(f"    end: {(t.end_written or t.end).isoformat()}")
-            progress = math.floor(planned_progress(t, AS_OF) * t.lag)
+            progress = math.floor(planned_progress(t, self.as_of) * t.lag)
             if progress:
                 lines.append(f"    progress: {progress}")
             lines.append(f"    deliverable: {t.deliverable}")
@@ -619,7 +684,7 @@ class Generator:
     def _report(self, week: int, dept: str, entries: list[Entry]) -> None:
         lines = [
             "# yaml-language-server: $schema=../../../schema/report.schema.json",
-            "kind: report", "version: 1", f"week: 2024-W{week:02d}", f"department: {dept}",
+            "kind: report", "version: 1", f"week: {week_label(week)}", f"department: {dept}",
             f"author: {self.lead[dept]}",
         ]
         lines.append("entries:" if entries else "entries: []")
@@ -639,13 +704,16 @@ class Generator:
             lines += [f"  - {{goal: {goal}, value: {value}}}" for goal, value in metrics]
         self.files[report_path(week, dept)] = "\n".join(lines) + "\n"
 
-    def _review(self, quarter: int) -> None:
-        rng = random.Random(f"plancode-bench-review/{self.seed}/{self.n}/{quarter}")
-        typos = getattr(self, "review_typos", set())
+    def _review(self, year: int, quarter: int) -> None:
+        # the first year's keys are those from before --years: the same files
+        key = quarter if year == PERIOD_START.year else f"{year}-Q{quarter}"
+        rng = random.Random(f"plancode-bench-review/{self.seed}/{self.n}/{key}")
+        # the seeded schema violations (PC101) all go in the first year's reviews
+        typos = getattr(self, "review_typos", set()) if year == PERIOD_START.year else set()
         lines = [
             "# yaml-language-server: $schema=../../../schema/review.schema.json",
-            "kind: review", "version: 1", f"period: 2024-Q{quarter}",
-            f"title: 2024年第{quarter}季度營銷效果評估", f"owner: {self.people[0].id}", "rows:",
+            "kind: review", "version: 1", f"period: {year}-Q{quarter}",
+            f"title: {year}年第{quarter}季度營銷效果評估", f"owner: {self.people[0].id}", "rows:",
         ]
         for k, g in enumerate(self.goals + self.middle):
             name, unit, _, target = g.metric
@@ -664,7 +732,7 @@ class Generator:
                   f"    {'analysys' if (quarter, cac) in typos else 'analysis'}: 小紅書種草轉化率提升",
                   "    actions: 擴大KOL合作范圍",
                   f"    owner: {self.people[0].id}"]
-        self.files[f"plans/2024/reviews/2024-Q{quarter}.yaml"] = "\n".join(lines) + "\n"
+        self.files[f"plans/{year}/reviews/{year}-Q{quarter}.yaml"] = "\n".join(lines) + "\n"
 
     def _taskjuggler(self) -> str:
         """The same tasks, durations and dependencies for TaskJuggler 3, with owners as
@@ -676,8 +744,8 @@ class Generator:
 
         lines = [
             f'project bench "Benchmark plan ({self.n} tasks)" {PERIOD_START.isoformat()} - '
-            f"{(PERIOD_END + DAY).isoformat()} {{",
-            '  timezone "UTC"', f"  now {AS_OF.isoformat()}", '  currency "CNY"', "}",
+            f"{(self.period_end + DAY).isoformat()} {{",
+            '  timezone "UTC"', f"  now {self.as_of.isoformat()}", '  currency "CNY"', "}",
             "",
         ]
         for dept, name in self.departments:
@@ -706,7 +774,7 @@ class Generator:
                     lines.append("    milestone")
                 else:
                     lines.append(f"    duration {t.days}d")
-                lines.append(f"    complete {math.floor(planned_progress(t, AS_OF))}")
+                lines.append(f"    complete {math.floor(planned_progress(t, self.as_of))}")
                 lines.append(f"    responsible {tj(t.owner)}")
                 lines.append("  }")
             lines.append("}")
@@ -730,7 +798,8 @@ class Generator:
         data = {
             "generator": GENERATOR_VERSION, "tasks": sum(len(ws.tasks) for ws in self.workstreams),
             "requested_tasks": self.n, "seed": self.seed, "revision": self.revision,
-            "findings": self.findings, "noisy": self.noise, "as_of": AS_OF.isoformat(),
+            "findings": self.findings, "noisy": self.noise, "as_of": self.as_of.isoformat(),
+            "years": self.history.years, "weeks": self.weeks,
             "workstreams": len(self.workstreams), "departments": len(self.departments),
             "people": len(self.people), "goals": len(self.goals) + len(self.middle) + len(self.leaves),
             "reports": len(self.reports),
@@ -764,7 +833,9 @@ def workstream_path(ws_id: str) -> str:
 
 
 def report_path(week: int, dept: str) -> str:
-    return f"plans/2024/reports/2024-W{week:02d}-{dept}.yaml"
+    """plans/YEAR/reports/YEAR-Www-DEPT.yaml, in the ISO year of the week."""
+    label = week_label(week)
+    return f"plans/{label[:4]}/reports/{label}-{dept}.yaml"
 
 
 def _round_up(value: float, step: int) -> int:
@@ -788,11 +859,11 @@ def with_year_features(files: dict[str, str]) -> dict[str, str]:
             elif line.startswith("    after: ["):
                 first, _, rest = line[len("    after: ["):].partition(", ")
                 line = "    after: [{task: " + first.rstrip("]") + ", lag: 1}" + (", " + rest if rest else "]")
-            elif line.startswith("    deliverable:") and name.startswith("plans/2024/workstreams/"):
+            elif line.startswith("    deliverable:") and "/workstreams/" in name:
                 count += 1
                 if count % 20 == 0:
                     lines.append("    repeat: weekly")
-            elif line.startswith("    progress:") and name.startswith("plans/2024/reports/"):
+            elif line.startswith("    progress:") and "/reports/" in name:
                 count += 1
                 if count % 5 == 0:
                     lines.append("    actual: 3")
@@ -802,10 +873,10 @@ def with_year_features(files: dict[str, str]) -> dict[str, str]:
 
 
 def generate(tasks: int, out: Path, seed: int = 1, findings: bool = False, revision: int = 1,
-             year: bool = False, noisy: bool = False) -> dict:
+             year: bool = False, noisy: bool = False, years: int = 1) -> dict:
     """Write the repository into ``out`` (its plans/ and taskjuggler/ folders are replaced)
     and return the manifest."""
-    files = Generator(tasks, seed, findings, revision, noisy).run()
+    files = Generator(tasks, seed, findings, revision, noisy, years).run()
     if year:
         files = with_year_features(files)
     out.mkdir(parents=True, exist_ok=True)
@@ -834,13 +905,18 @@ def main(argv: list[str] | None = None) -> int:
                         help="2: the same plans one planning round later (for diff benchmarks)")
     parser.add_argument("--year", action="store_true",
                         help="use SPEC §5: calendar, aggregate, lags, recurring tasks, actuals")
+    parser.add_argument("--years", type=int, default=1,
+                        help="the same team over N years of weekly reports: --tasks is the total (default 1)")
     args = parser.parse_args(argv)
     if args.tasks < 1:
         parser.error("--tasks must be at least 1")
+    if args.years < 1:
+        parser.error("--years must be at least 1")
     manifest = generate(args.tasks, args.out, args.seed, args.findings, args.revision, args.year,
-                        args.noisy)
+                        args.noisy, args.years)
     print(f"{args.out}: {manifest['tasks']} tasks in {manifest['workstreams']} workstreams, "
-          f"{manifest['reports']} reports, {manifest['people']} people, "
+          f"{manifest['reports']} reports ({manifest['report_entries']} entries over "
+          f"{manifest['years']} year{'s' * (manifest['years'] > 1)}), {manifest['people']} people, "
           f"{len(manifest['seeded'])} seeded findings")
     return 0
 

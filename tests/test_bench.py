@@ -9,6 +9,7 @@ measures; these tests make sure it measures the right thing.
 from __future__ import annotations
 
 import collections
+import datetime as dt
 import hashlib
 import importlib.machinery
 import importlib.util
@@ -202,3 +203,50 @@ def test_the_noisy_repository_has_the_warnings_of_a_real_round_and_no_error(tmp_
     assert 0.8 * changed["report entries left out"] <= found["PC602"] <= changed["report entries left out"]
     assert found["PC405"] > 0 and found["PC404"] > 0
     assert sum(found.values()) >= 400
+
+
+def test_a_longer_history_is_the_same_team_over_more_years_and_checks_clean(tmp_path, clean_1k):
+    """--years (issue #17): the same team kept its plans for several years — the tasks,
+    weekly reports and entries of one year times the years, the workstreams, people and
+    departments those of one year —, as_of just after the last reported week,
+    deterministic, and still free of any finding."""
+    long = generate.generate(3000, tmp_path / "long", years=3)
+    again = generate.generate(3000, tmp_path / "again", years=3)
+    assert tree_hash(tmp_path / "long") == tree_hash(tmp_path / "again") and long == again
+    one = json.loads((clean_1k / "bench-manifest.json").read_text())
+    assert (long["tasks"], long["years"], long["weeks"]) == (3 * one["tasks"], 3, 3 * one["weeks"])
+    for same in ("workstreams", "people", "departments", "goals"):
+        assert long[same] == one[same], same
+    for kind in ("reports", "reviews"):
+        assert long["files"][kind] == 3 * one["files"][kind], kind
+    assert 2.5 * one["report_entries"] < long["report_entries"] < 3.5 * one["report_entries"]
+    weeks = sorted({p.name[:8] for p in (tmp_path / "long/plans").rglob("*-W*-*.yaml")})
+    assert len(weeks) == long["weeks"] and {w[:4] for w in weeks} == {"2024", "2025", "2026"}
+    last_sunday = max(dt.date.fromisocalendar(int(w[:4]), int(w[6:]), 7) for w in weeks)
+    as_of = dt.date.fromisoformat(long["as_of"])
+    assert last_sunday < as_of <= last_sunday + dt.timedelta(days=7)
+    ends = [dt.date.fromisoformat(line.split(": ")[1]) for p in (tmp_path / "long/plans").rglob("*.yaml")
+            for line in p.read_text(encoding="utf-8").splitlines() if line.startswith("    end: ")]
+    assert min(ends).year == 2024 and max(ends) > as_of  # work done in every year, some still ahead
+    code, report = check_json(tmp_path / "long")
+    assert (code, report["findings"]) == (0, [])
+    assert report["summary"]["files"] == sum(long["files"].values())
+
+
+def test_a_longer_history_with_findings_reports_exactly_the_seeded_ones(tmp_path):
+    manifest = generate.generate(3000, tmp_path, years=3, findings=True)
+    code, report = check_json(tmp_path)
+    assert code == 1
+    assert (collections.Counter((f["code"], f["path"]) for f in report["findings"])
+            == collections.Counter((s["code"], s["path"]) for s in manifest["seeded"]))
+    assert {s["code"] for s in manifest["seeded"]} == set(generate.SEEDED_CODES)
+
+
+def test_long_history_rows_are_measured_against_the_floor_of_their_own_files():
+    runner = load_runner()
+    history_floor, history_check, _ = runner.history_rows(5)
+    sample = [runner.Sample(1.0, 1.0, 1, 0)]
+    results = [runner.Result(1000, name, runs=sample)
+               for name in ("parse floor (PyYAML C loader)", "check clean, cold", history_floor, history_check)]
+    assert runner.floor_of(results, 1000, "check clean, cold") is results[0]
+    assert runner.floor_of(results, 1000, history_check) is results[2]
