@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import MISSING, fields, replace
-from types import SimpleNamespace
 from typing import Any, Iterable, Iterator
 
 from ..config import Config
@@ -24,7 +23,7 @@ from . import figures, forecast, money, tracking, year
 from .calendar import WorkCalendar
 from .entities import (
     Budget, Department, Goal, KpiValue, Metric, Person, Plan, Report,
-    ReportEntry, Review, ReviewRow, Risk, Source, Strategy, Task, Workstream,
+    ReportEntry, Review, ReviewRow, Risk, Source, Strategy, Task, TaskDraft, Workstream,
 )
 
 
@@ -45,9 +44,9 @@ def _str(value: Any) -> str:
 _COMPUTED_DEFAULTS = {f.name: f.default for f in fields(Task) if f.default is not MISSING}
 
 
-def _task_draft(**values: Any) -> SimpleNamespace:
+def _task_draft(**values: Any) -> TaskDraft:
     """A Task's fields, mutable; the figures computed later start at the record's defaults."""
-    return SimpleNamespace(**{**_COMPUTED_DEFAULTS, **values})
+    return TaskDraft(**{**_COMPUTED_DEFAULTS, **values})
 
 
 class _Builder:
@@ -64,7 +63,7 @@ class _Builder:
         # Tasks stay mutable drafts with a Task's fields until build_plan has computed their
         # figures, then each is frozen once: a dataclasses.replace() per figure cost a third
         # of a check, and a record made first and copied into a draft doubled the memory.
-        self.tasks: dict[str, SimpleNamespace] = {}
+        self.tasks: dict[str, TaskDraft] = {}
         self.reports: list[Report] = []
         self.reviews: list[Review] = []
         self.unavailable: set[str] = set()
@@ -359,7 +358,7 @@ def build_plan(documents: Iterable[Document], config: Config, messages: Messages
         _critical_path(drafts, order)
     year.task_metrics(b.reports, drafts, config.thresholds.kpi_deviation)
     # each draft is dropped as its record is made, so the two never all exist at once
-    tasks = {full: Task(**vars(drafts.pop(full))) for full in list(drafts)}
+    tasks = {full: drafts.pop(full).freeze() for full in list(drafts)}
     goals = _goal_figures(b, tasks, config)
     reports = tuple(sorted(b.reports, key=lambda r: (r.week, r.department)))
     spent = sum(e.spent or 0 for r in reports if r.counted for e in r.entries)
@@ -378,7 +377,7 @@ def build_plan(documents: Iterable[Document], config: Config, messages: Messages
     return plan, b.findings
 
 
-def _resolve_predecessors(b: _Builder, tasks: dict[str, SimpleNamespace]) -> None:
+def _resolve_predecessors(b: _Builder, tasks: dict[str, TaskDraft]) -> None:
     for task in tasks.values():
         preds, unknown, links = [], [], []
         for i, ref in enumerate(task.after):
@@ -403,7 +402,7 @@ def _resolve_predecessors(b: _Builder, tasks: dict[str, SimpleNamespace]) -> Non
         task.successors = tuple(successors.get(full, ()))
 
 
-def _find_cycles(tasks: dict[str, SimpleNamespace]) -> list[tuple[str, ...]]:
+def _find_cycles(tasks: dict[str, TaskDraft]) -> list[tuple[str, ...]]:
     """Each dependency cycle once, as a closed path (a → b → a), via Tarjan's SCCs
     (iterative: plans may chain thousands of tasks)."""
     index: dict[str, int] = {}
@@ -462,7 +461,7 @@ def _find_cycles(tasks: dict[str, SimpleNamespace]) -> list[tuple[str, ...]]:
     return sorted(cycles)
 
 
-def _topological(tasks: dict[str, SimpleNamespace], excluded: set[str]) -> list[str]:
+def _topological(tasks: dict[str, TaskDraft], excluded: set[str]) -> list[str]:
     """Tasks in dependency order (Kahn), leaving out those in or behind a cycle."""
     pending = {t: sum(1 for p in task.predecessors if p not in excluded)
                for t, task in tasks.items() if t not in excluded}
@@ -479,7 +478,7 @@ def _topological(tasks: dict[str, SimpleNamespace], excluded: set[str]) -> list[
     return order
 
 
-def _derive_dates(tasks: dict[str, SimpleNamespace], order: list[str], messages: Messages,
+def _derive_dates(tasks: dict[str, TaskDraft], order: list[str], messages: Messages,
                   calendar: Any = None) -> list[Finding]:
     """Fill in start from predecessors (the day after the latest ends), end from days,
     and days from start and end. Tasks in a cycle (absent from ``order``) keep the dates
@@ -529,7 +528,7 @@ def _derive_dates(tasks: dict[str, SimpleNamespace], order: list[str], messages:
     return findings
 
 
-def _progress(b: _Builder, tasks: dict[str, SimpleNamespace], config: Config) -> None:
+def _progress(b: _Builder, tasks: dict[str, TaskDraft], config: Config) -> None:
     latest: dict[str, tuple[float, str]] = {}
     for report in sorted(b.reports, key=lambda r: (r.end, r.source.path)):
         if not report.counted:
@@ -554,7 +553,7 @@ def _progress(b: _Builder, tasks: dict[str, SimpleNamespace], config: Config) ->
         task.status = figures.status(task.written_status, progress, task.start, task.end, as_of)
 
 
-def _critical_path(tasks: dict[str, SimpleNamespace], order: list[str]) -> None:
+def _critical_path(tasks: dict[str, TaskDraft], order: list[str]) -> None:
     """Total float per SPEC §2: latest allowed end − end, where the latest allowed end is
     the day before the earliest latest-start of the successors, or the workstream's last
     end for a task without successors. Critical: float ≤ 0."""

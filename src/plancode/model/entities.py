@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import MISSING, dataclass, field, fields
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from ..loader import Document
@@ -226,6 +227,28 @@ class Task:
     metric_source: str = ""  # its week
     metric_achievement_pct: int | None = None
     metric_alert: str | None = None
+
+
+class TaskDraft:
+    """A Task's fields, mutable, while build_plan computes its figures; then frozen once.
+
+    Slotted like the records: a SimpleNamespace keeps a Task's 48 fields in a dict of its
+    own, 2 KB each from malloc, and 100,000 such dicts, freed when their tasks were
+    frozen, left 150 MB of the glibc heap that the process could not give back (check of
+    100,000 tasks: 833 -> 681 MB peak RSS).
+    """
+
+    __slots__ = tuple(f.name for f in fields(Task))
+
+    def __init__(self, **values: Any):
+        for name, value in values.items():
+            setattr(self, name, value)
+
+    def freeze(self) -> Task:
+        return Task(*_TASK_VALUES(self))
+
+
+_TASK_VALUES = attrgetter(*TaskDraft.__slots__)  # in Task's field order: its positional arguments
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,9 +8,9 @@ working-day calendar, in working days with one (SPEC §5.3).
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 from typing import Any
 
+from .entities import TaskDraft
 from .figures import DAY
 from .periods import ceil_days
 
@@ -33,7 +33,7 @@ def finish(start: dt.date, days: int, calendar: Any) -> dt.date:
     return calendar.add(start, days)
 
 
-def forecast(tasks: dict[str, SimpleNamespace], order: list[str], as_of: dt.date, calendar: Any) -> None:
+def forecast(tasks: dict[str, TaskDraft], order: list[str], as_of: dt.date, calendar: Any) -> None:
     """Forecast start and end, slip and the pushing predecessor of every task with dates,
     in dependency order (SPEC §5.4).
 
@@ -71,7 +71,7 @@ def forecast(tasks: dict[str, SimpleNamespace], order: list[str], as_of: dt.date
         task.slip = (end - task.end).days
 
 
-def critical_path(tasks: dict[str, SimpleNamespace], order: list[str], calendar: Any) -> None:
+def critical_path(tasks: dict[str, TaskDraft], order: list[str], calendar: Any) -> None:
     """Total float on the forecast schedule of unfinished work, across workstreams.
 
     Backwards in dependency order: a task's latest allowed end is what its unfinished
@@ -81,7 +81,7 @@ def critical_path(tasks: dict[str, SimpleNamespace], order: list[str], calendar:
     critical and do not constrain anything; nor are recurring tasks, which are running
     work rather than steps towards a date.
     """
-    def open_(task: SimpleNamespace) -> bool:
+    def open_(task: TaskDraft) -> bool:
         return (task.forecast_end is not None and task.status not in ("done", "cancelled")
                 and not task.repeat)
 

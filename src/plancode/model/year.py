@@ -8,11 +8,10 @@ that writes no §5 key, whose figures stay those of SPEC §2.
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 from typing import Any, Iterable
 
 from . import figures, periods
-from .entities import Goal, Report, Strategy
+from .entities import Goal, Report, Strategy, TaskDraft
 
 
 def uses_periods(metric: Any) -> bool:
@@ -32,7 +31,7 @@ def links_written(items: Iterable[Any]) -> tuple[tuple[str, ...], tuple[tuple[st
     return tuple(refs), tuple(links)
 
 
-def recurring_and_calendar(reports: list[Report], tasks: dict[str, SimpleNamespace],
+def recurring_and_calendar(reports: list[Report], tasks: dict[str, TaskDraft],
                            as_of: dt.date, calendar: Any) -> None:
     """Planned progress in working days (with a calendar), and the progress, planned
     progress and status of recurring tasks by occurrences (SPEC §5.2, §5.3)."""
@@ -82,7 +81,7 @@ def _period_end(repeat: str, due: dt.date) -> dt.date:
     return following - figures.DAY
 
 
-def task_metrics(reports: list[Report], tasks: dict[str, SimpleNamespace], deviation: float) -> None:
+def task_metrics(reports: list[Report], tasks: dict[str, TaskDraft], deviation: float) -> None:
     """The latest `actual:` reported for each task's metric, judged against its target
     (per occurrence for a recurring task) like a KPI (SPEC §5.2)."""
     for report in sorted(reports, key=lambda r: (r.end, r.source.path)):
