@@ -250,3 +250,20 @@ def test_long_history_rows_are_measured_against_the_floor_of_their_own_files():
                for name in ("parse floor (PyYAML C loader)", "check clean, cold", history_floor, history_check)]
     assert runner.floor_of(results, 1000, "check clean, cold") is results[0]
     assert runner.floor_of(results, 1000, history_check) is results[2]
+
+
+def test_at_100k_the_skipped_build_rows_do_not_count_as_missed():
+    """bench/run --sizes 100000 measures the check rows; the build rows (1,000 s cold)
+    are skipped above --build-max, and the completion target counts what was run."""
+    runner = load_runner()
+    sample = [runner.Sample(1.0, 1.0, 700 * 1024, 0)]
+    names = ("parse floor (PyYAML C loader)", "check clean, cold", "check clean, warm", "check findings, cold",
+             "check findings, warm", "export (json, all tables)", "diff HEAD~1 HEAD")
+    results = [runner.Result(100_000, name, runs=sample) for name in names]
+    results.append(runner.Result(100_000, "build", error="skipped above 10,000 tasks (--build-max)"))
+    rows = {label: (measured, verdict) for label, measured, verdict in runner.targets(results, [100_000])}
+    assert rows["100k: every command completes"] == ("6/6 completed (build: skipped)", "met")
+    assert rows["100k: check peak RSS < 1 GB"][1].startswith("met")
+    results[1] = runner.Result(100_000, "check clean, cold", error="timed out after 3600 s")
+    rows = {label: verdict for label, _, verdict in runner.targets(results, [100_000])}
+    assert rows["100k: every command completes"].startswith("**missed**: check clean, cold")
