@@ -190,7 +190,6 @@ def test_script_and_event_handlers_in_every_text_field_stay_text_on_every_page(h
     shown: set[str] = set()
     for path, data in site.items():
         if path.endswith(".svg"):
-            # chart text is drawn as paths; matplotlib repeats it in an escaped comment
             for element in ElementTree.fromstring(data).iter():
                 tag = element.tag.rpartition("}")[2]
                 assert tag not in ("script", "foreignObject", "a", "iframe"), path

@@ -211,7 +211,7 @@ def _snapshot_of_this_checkout(target: Path) -> None:
     git(target, "commit", "-q", "-m", "plancode under test")
 
 
-INSTALL_TIMEOUT = 900  # seconds: a fresh environment with matplotlib, from PyPI or pip's cache
+INSTALL_TIMEOUT = 900  # seconds: a fresh environment, from PyPI or pip's cache
 
 
 def test_pre_commit_try_repo_installs_the_hook_and_guards_a_plan_repository(tmp_path):
@@ -225,7 +225,7 @@ def test_pre_commit_try_repo_installs_the_hook_and_guards_a_plan_repository(tmp_
         "plans/douyin-live.yaml": HOOK_WORKSTREAM.format(owner="wang.wu"),
     })
     git(plans, "add", "-A")
-    # PIP_COMPILE=0: pip does not byte-compile matplotlib and the rest into each of the two
+    # PIP_COMPILE=0: pip does not byte-compile jinja2, openpyxl and the rest into each of the two
     # hook environments (Python compiles what the hook imports when it runs): about half
     # of this test's time
     env = {**TOOLS_ENV, **GIT_ENV, "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),

@@ -40,7 +40,7 @@ def browser(tmp_path_factory):
     executable = shutil.which("chromium")
     if executable is None:
         _unavailable("Debian's chromium is not installed (apt-get install chromium)")
-    # Chinese text needs a CJK font; the noto-cjk-sans-otc wheel (a plancode dependency)
+    # Chinese text needs a CJK font; the noto-cjk-sans-otc wheel (a test dependency)
     # has one, which fontconfig is told about, so screenshots are readable on any machine.
     import noto_cjk_sans_otc
 

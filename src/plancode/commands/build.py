@@ -59,10 +59,6 @@ i18n.register({
         "cannot write {path}: {reason}",
         "無法寫入 {path}:{reason}",
     ),
-    "build-font": (
-        "cannot draw the charts: {reason}",
-        "無法繪製圖表:{reason}",
-    ),
     "build-site": (
         "site: {pages} pages, {files} files written to {path}",
         "網站:{pages} 個頁面,共 {files} 個文件,已寫入 {path}",
@@ -219,13 +215,12 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
                        err=True)
 
     from ..render.charts import cached_svg
-    from ..render.fonts import FontError
     from ..render.labels import Labels
     from ..render.markdown import MarkdownPages
     from ..render.site import SitePages, chart_layout
 
     labels = Labels(config.locale)
-    layout = chart_layout(plan, config, labels, gantt_baseline)
+    layout = chart_layout(plan, config, labels)
     # The site draws every chart in its pages; the reports need files of all but the Gantt
     # (their Gantt is Mermaid, drawn by GitHub), drawn in pure Python: no matplotlib.
     charts = layout.all()
@@ -273,9 +268,6 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
                 site_tree.commit(inputs)
                 writing = reports_dir
                 reports_tree.commit(inputs)
-    except FontError as exc:
-        click.echo(f"plancode: {messages('build-font', reason=exc)}", err=True)
-        sys.exit(EXIT_USAGE)
     except output.OutputError as exc:
         _output_exit(exc, messages)
     except OSError as exc:

@@ -3,10 +3,11 @@
 Each public function reads the model and returns a :class:`Chart`: a file name and a
 JSON-serialisable *spec* that holds everything the picture shows (rows, dates, colours,
 texts in the page's language, axis ticks). :func:`render_chart` turns a spec into SVG,
-from the cache when the same spec was drawn before, else through
-:mod:`plancode.render.draw`, the only module that imports matplotlib. Keeping the spec
-plain makes the cache key honest (it is the hash of exactly what is drawn) and lets tests
-check a chart's content without reading SVG paths.
+from the cache when the same spec was drawn before, else by :mod:`plancode.render.svg`
+(pure Python, text as text). Keeping the spec plain makes the cache key honest (it is the
+hash of exactly what is drawn) and lets tests check a chart's content without reading SVG.
+The Gantt charts are not specs: the pages draw them from the views
+(:mod:`plancode.render.gantt`).
 
 No figure of SPEC §2 is computed here: progress, status, critical path and achievement
 come from the model. What is derived here is presentation only: axis ticks, the week in
@@ -18,7 +19,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import functools
 import hashlib
 import json
 import math
@@ -32,16 +32,12 @@ from typing import Any, Mapping
 
 from ..i18n import is_chinese
 from ..model import Plan
-from ..model.entities import Review, Task
+from ..model.entities import Review
 from .labels import Labels, number, percent
 
-#: Bump whenever draw.py (or a spec's meaning) changes what a spec looks like: every
+#: Bump whenever svg.py (or a spec's meaning) changes what a spec looks like: every
 #: cached SVG drawn by an older renderer is then ignored.
-RENDERER_VERSION = "4"  # 3: every chart but the Gantt drawn by render/svg.py; 4: no control characters
-
-#: Rows per Gantt chart. One text label per row dominates drawing time beyond this, and a
-#: taller chart is unreadable anyway; the tables list every task.
-MAX_GANTT_ROWS = 200
+RENDERER_VERSION = "5"  # 3: drawn by render/svg.py; 4: no control characters; 5: no matplotlib
 
 NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._~-]*$")
 DAY = dt.timedelta(days=1)
@@ -54,7 +50,6 @@ STATUS_COLOURS = {
     "blocked": "#9c36b5",
     "cancelled": "#b8bec4",
 }
-STATUS_ORDER = tuple(STATUS_COLOURS)
 CRITICAL_COLOUR = "#c92a2a"
 BASELINE_COLOUR = "#9aa0a6"
 LINK_COLOUR = "#6b7580"
@@ -170,10 +165,6 @@ def _person_name(plan: Plan, person_id: str | None) -> str:
     return person.name if person else person_id
 
 
-def _iso(day: dt.date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
 def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
@@ -181,103 +172,6 @@ def _monday(day: dt.date) -> dt.date:
 def _week_label(day: dt.date) -> str:
     year, week, _ = day.isocalendar()
     return f"{year}-W{week:02d}"
-
-
-# --- Gantt ------------------------------------------------------------------------------
-
-
-def gantt_charts(plan: Plan, workstream_id: str, labels: Labels,
-                 baseline: Mapping[str, tuple[dt.date, dt.date]] | None = None) -> list[Chart]:
-    """The Gantt of one workstream, in file order: one chart, or parts of at most
-    :data:`MAX_GANTT_ROWS` rows named ``gantt-WS~1``, ``gantt-WS~2``… (``~`` cannot occur
-    in an id, so a part never takes another workstream's name).
-
-    ``baseline`` maps full task ids to (start, end) of an earlier revision, drawn as thin
-    grey bars behind the current ones.
-    """
-    ws = plan.workstreams[workstream_id]
-    tasks = [plan.tasks[full] for full in ws.tasks if full in plan.tasks]
-    parts = max(1, math.ceil(len(tasks) / MAX_GANTT_ROWS))
-    size = math.ceil(len(tasks) / parts) if tasks else 0
-    charts = []
-    for index in range(parts):
-        chunk = tasks[index * size:(index + 1) * size]
-        title = f"{_shorten(ws.title, 44)} ({ws.id})"
-        if parts > 1:
-            title += " · " + labels("chart.part").format(part=index + 1, parts=parts)
-        name = f"gantt-{ws.id}" if parts == 1 else f"gantt-{ws.id}~{index + 1}"
-        charts.append(Chart(name, _gantt_spec(plan, chunk, title, labels, baseline or {})))
-    return charts
-
-
-def _gantt_spec(plan: Plan, tasks: list[Task], title: str, labels: Labels,
-                baseline: Mapping[str, tuple[dt.date, dt.date]]) -> dict[str, Any]:
-    index = {t.full_id: i for i, t in enumerate(tasks)}
-    rows = []
-    days: list[dt.date] = []
-    for task in tasks:
-        base = baseline.get(task.full_id)
-        row = {
-            "id": task.full_id,
-            "label": _shorten(task.name or task.id, 18),
-            "start": _iso(task.start),
-            "end": _iso(task.end),  # inclusive, as written
-            "progress": task.progress,
-            "milestone": task.milestone,
-            "critical": task.critical,
-            "status": task.status,
-            "colour": STATUS_COLOURS.get(task.status, STATUS_COLOURS["not_started"]),
-            "note": f"{percent(task.progress)}  {_shorten(_person_name(plan, task.owner), 8)}".rstrip(),
-            "baseline": [base[0].isoformat(), base[1].isoformat()] if base else None,
-        }
-        rows.append(row)
-        for day in (task.start, task.end, *(base or ())):
-            if day:
-                days.append(day)
-    links = []
-    for task in tasks:
-        for pred in task.predecessors:
-            if pred in index and tasks[index[pred]].end and task.start:
-                both = task.critical and tasks[index[pred]].critical
-                links.append([index[pred], index[task.full_id], both])
-    as_of = plan.as_of
-    if days:
-        lo, hi = min(days), max(days) + DAY  # bars end at the end of their last day
-        span = max((hi - lo).days, 7)
-        # Show the as-of line when it is near the plan: a stream long finished or far in
-        # the future is not squeezed into a corner to make room for "today".
-        if lo - span * DAY <= as_of <= hi + span * DAY:
-            lo, hi = min(lo, as_of), max(hi, as_of + DAY)
-        pad = max(1, round((hi - lo).days * 0.02))
-        lo, hi = lo - pad * DAY, hi + pad * DAY
-    else:
-        lo, hi = as_of - 7 * DAY, as_of + 8 * DAY
-    show_as_of = lo <= as_of < hi
-    statuses = {t.status for t in tasks}
-    legend = [{"kind": "status", "label": labels(f"status.{s}"), "colour": STATUS_COLOURS[s]}
-              for s in STATUS_ORDER if s in statuses]
-    if any(t.critical for t in tasks):
-        legend.append({"kind": "critical", "label": labels("critical"), "colour": CRITICAL_COLOUR})
-    if any(t.milestone for t in tasks):
-        legend.append({"kind": "milestone", "label": labels("milestone"), "colour": LINK_COLOUR})
-    if any(r["baseline"] for r in rows):
-        legend.append({"kind": "baseline", "label": labels("baseline"), "colour": BASELINE_COLOUR})
-    if show_as_of:
-        legend.append({"kind": "as_of", "label": f"{labels('as_of')} {as_of.isoformat()}",
-                       "colour": AS_OF_COLOUR})
-    return {
-        "kind": "gantt",
-        "title": title,
-        "range": [lo.isoformat(), hi.isoformat()],
-        "ticks": date_ticks(lo, hi, labels.locale),
-        "as_of": as_of.isoformat() if show_as_of else None,
-        "note_header": f"{labels('progress')} · {labels('owner')}",
-        "rows": rows,
-        "links": links,
-        "legend": legend,
-        "colours": {"critical": CRITICAL_COLOUR, "baseline": BASELINE_COLOUR,
-                    "link": LINK_COLOUR, "as_of": AS_OF_COLOUR},
-    }
 
 
 # --- evaluation: achievement per KPI ----------------------------------------------------
@@ -508,23 +402,13 @@ def _person_key(plan: Plan, person_id: str) -> tuple:
 
 
 def cache_key(spec: Mapping[str, Any], renderer_version: str = RENDERER_VERSION) -> str:
-    """sha256 of the spec, the renderer version and matplotlib's version: anything that
-    changes the picture changes the key, so a stale SVG is never returned."""
+    """sha256 of the spec and the renderer version: anything that changes the picture
+    changes the key, so a stale SVG is never returned."""
     payload = json.dumps(
-        {"renderer": renderer_version, "matplotlib": _matplotlib_version(), "spec": spec},
+        {"renderer": renderer_version, "spec": spec},
         sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-@functools.lru_cache(maxsize=1)
-def _matplotlib_version() -> str:
-    from importlib import metadata  # reads the installed metadata; does not import matplotlib
-
-    try:
-        return metadata.version("matplotlib")
-    except metadata.PackageNotFoundError:  # pragma: no cover - a dependency
-        return "unknown"
 
 
 def cache_path(cache_dir: Path, spec: Mapping[str, Any]) -> Path:
@@ -549,8 +433,7 @@ def render_chart(chart: Chart | Mapping[str, Any], cache_dir: Path | None) -> st
     """The SVG text of a chart: read from ``cache_dir/charts/<key>.svg`` when present,
     else drawn (and stored there atomically). ``cache_dir=None`` always draws.
 
-    A cache that cannot be read or written is ignored: it only saves time. Raises
-    :class:`plancode.render.fonts.FontError` when no CJK font is available.
+    A cache that cannot be read or written is ignored: it only saves time.
     """
     spec = chart.spec if isinstance(chart, Chart) else chart
     path = cache_path(cache_dir, spec) if cache_dir is not None else None
@@ -561,14 +444,9 @@ def render_chart(chart: Chart | Mapping[str, Any], cache_dir: Path | None) -> st
             text = None
         if text is not None and text.rstrip().endswith("</svg>"):
             return text
-    from .svg import KINDS, standalone
+    from .svg import standalone
 
-    if spec["kind"] in KINDS:  # pure Python, text as text: no matplotlib
-        svg = standalone(spec)
-    else:
-        from . import draw  # imports matplotlib: only for a Gantt drawn as a picture
-
-        svg = draw.draw_svg(spec)
+    svg = standalone(spec)
     if path is not None:
         _write_atomic(path, svg)
     return svg
@@ -596,13 +474,10 @@ def _write_atomic(path: Path, text: str) -> None:
 
 
 
-def all_charts(plan: Plan, labels: Labels, kpi_deviation: float = 10,
-               baseline: Mapping[str, tuple[dt.date, dt.date]] | None = None) -> list[Chart]:
-    """Every chart of a plan, in a stable order: Gantts by workstream (file order of the
-    model), achievement per review, KPI trends of goals with weekly values, burn-up, load."""
+def all_charts(plan: Plan, labels: Labels, kpi_deviation: float = 10) -> list[Chart]:
+    """Every chart of a plan, in a stable order: achievement per review, KPI trends of
+    goals with weekly values, burn-up, load."""
     found: list[Chart] = []
-    for workstream_id in plan.workstreams:
-        found.extend(gantt_charts(plan, workstream_id, labels, baseline))
     found.extend(achievement_chart(review, labels, kpi_deviation) for review in plan.reviews)
     for goal_id in plan.goals:
         trend = kpi_trend_chart(plan, goal_id, labels)

@@ -144,15 +144,6 @@ class PageContexts:
     def chart(self, name: str, alt: str, prefix: str = "../") -> Md | None:
         return image(alt, f"{prefix}charts/{name}.svg") if name in self.charts else None
 
-    def gantt_chart_names(self, ws_id: str) -> list[str]:
-        """The names of a workstream's Gantt SVGs (one, or its parts), as the chart module
-        names them; the build may not have rendered them all."""
-        if self.layout is not None:
-            return [c.name for c in self.layout.gantt.get(ws_id, []) if c.name in self.charts]
-        from .charts import gantt_charts  # no matplotlib: specs only
-
-        return [c.name for c in gantt_charts(self.plan, ws_id, self.L) if c.name in self.charts]
-
     def achievement_chart_name(self, review: Review) -> str:
         from .charts import achievement_chart
 
@@ -440,8 +431,6 @@ class PageContexts:
         if ws.module:
             facts.append((L("md.module"), self.names.module(ws.module)))
         gantt = self.mermaid_gantt(ws.title, tasks)
-        # one Gantt per page: the picture only where Mermaid has nothing to draw
-        chart_names = self.gantt_chart_names(ws_id) if gantt is None else []
         return {
             "title": ws.title,
             "facts": facts,
@@ -449,7 +438,6 @@ class PageContexts:
             "table": table,
             "critical": [t.name for t in critical],
             "gantt": gantt,
-            "charts": [self.chart(name, f"{L('md.gantt')} {ws.title}") for name in chart_names],
             "risks": Table([L("task"), L("risk"), L("mitigation"), L("owner")], risk_rows)
             if risk_rows else None,
         }

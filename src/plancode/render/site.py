@@ -77,29 +77,22 @@ class ChartLayout:
 
     burnup: Any = None
     load: Any = None
-    gantt: dict[str, list[Any]] = field(default_factory=dict)  # workstream id -> parts
     achievement: dict[str, Any] = field(default_factory=dict)  # review label -> chart
     kpi: dict[str, Any] = field(default_factory=dict)  # goal id -> chart
 
     def all(self) -> list[Any]:
         found = [self.burnup, self.load]
-        for parts in self.gantt.values():
-            found.extend(parts)
         found.extend(self.achievement.values())
         found.extend(self.kpi.values())
         return [chart for chart in found if chart is not None]
 
 
-def chart_layout(plan: Plan, config: Config, labels: Labels, baseline: dict | None = None,
-                 gantt: bool = False) -> ChartLayout:
-    """The charts of the site, described (specs), not drawn. The Gantt charts are drawn
-    in the pages from the views (:mod:`plancode.render.gantt`); ``gantt=True`` adds their
-    picture specs (for a caller that wants them as SVG files)."""
+def chart_layout(plan: Plan, config: Config, labels: Labels) -> ChartLayout:
+    """The charts of the site, described (specs), not drawn. The Gantt charts are no
+    specs: the pages draw them from the views (:mod:`plancode.render.gantt`)."""
     from . import charts
 
     layout = ChartLayout(burnup=charts.burnup_chart(plan, labels), load=charts.load_chart(plan, labels))
-    for workstream_id in plan.workstreams if gantt else ():
-        layout.gantt[workstream_id] = list(charts.gantt_charts(plan, workstream_id, labels, baseline=baseline))
     for review in plan.reviews:
         layout.achievement[review.label] = charts.achievement_chart(
             review, labels, config.thresholds.kpi_deviation)
@@ -132,7 +125,7 @@ class _Site:
         self.labels = labels
         self.svgs = charts
         if layout is None:  # specs only, no drawing: every chart is drawn in its page
-            layout = chart_layout(plan, config, labels, baseline)
+            layout = chart_layout(plan, config, labels)
         self.layout = layout
         self.baseline = baseline
         self._task_links: dict[str, Markup] = {}
