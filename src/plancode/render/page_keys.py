@@ -78,25 +78,35 @@ class PageKeys:
 
     def __init__(self, plan: Plan, settings: str, last_changes: dict, file_key):
         self.plan = plan
+        self.settings = settings
         self.last_changes = last_changes
         self.file_key = file_key
-        digest = hashlib.sha256(f"page keys 1\0{settings}\0".encode())
-        try:
-            for f in dataclasses.fields(plan):
-                if f.name not in OWN_KEYS:
-                    digest.update(f"{f.name}={_repr(getattr(plan, f.name))}\0".encode())
-        except Opaque:
-            self.base = None
-        else:
-            self.base = digest.hexdigest()
+        self._base: str | None = None  # made on first use (see base)
         self._tasks: dict[str, bytes] = {}
         self._weeks: dict[int, str | None] = {}  # id(week view) -> its key
-        # reports and their entries are in the shared digest: a view names them by place
         self._refs: dict[int, str] = {}
-        for i, report in enumerate(plan.reports):
-            self._refs[id(report)] = f"R{i}"
-            for j, entry in enumerate(report.entries):
-                self._refs[id(entry)] = f"E{i}.{j}"
+
+    @property
+    def base(self) -> str | None:
+        """The digest of the settings and the plan without its tasks; None when a value
+        in it cannot be described. Made when the first key is asked for — in a build,
+        while the workers already render the overview pages."""
+        if self._base is None:
+            digest = hashlib.sha256(f"page keys 1\0{self.settings}\0".encode())
+            try:
+                for f in dataclasses.fields(self.plan):
+                    if f.name not in OWN_KEYS:
+                        digest.update(f"{f.name}={_repr(getattr(self.plan, f.name))}\0".encode())
+            except Opaque:
+                self._base = ""
+            else:
+                self._base = digest.hexdigest()
+            # reports and their entries are in this digest: a view names them by place
+            for i, report in enumerate(self.plan.reports):
+                self._refs[id(report)] = f"R{i}"
+                for j, entry in enumerate(report.entries):
+                    self._refs[id(entry)] = f"E{i}.{j}"
+        return self._base or None
 
     def task(self, full_id: str) -> bytes:
         """The digest of a task's whole record (b"-" for an id that names no task)."""
@@ -108,7 +118,7 @@ class PageKeys:
         return found
 
     def _key(self, kind: str, subject: str, text: str, tasks: Iterable[str]) -> str:
-        digest = hashlib.sha256(f"{self.base}\0{kind}\0{subject}\0{text}\0".encode())
+        digest = hashlib.sha256(f"{self._base}\0{kind}\0{subject}\0{text}\0".encode())
         for full_id in sorted(set(tasks)):
             digest.update(full_id.encode() + b"\0" + self.task(full_id))
         return digest.hexdigest()
