@@ -570,7 +570,7 @@ def test_a_linked_file_outside_the_repository_is_reported_and_not_read(base_repo
     assert result.exit_code == 2  # SPEC §5.7: a link leading out is a usage error
     assert f"plans/people.yaml:1:1: PC106 error this is a symbolic link to {outside}, outside the repository" \
         in result.output
-    assert "1 symbolic link(s) under the plans lead outside the project folder: nothing was read" in result.output
+    assert "1 symbolic link under the plans lead outside the project folder: nothing was read" in result.output
     assert "secret" not in result.output and "秘密" not in result.output
 
 

@@ -149,6 +149,20 @@ def test_english_plurals(base_repo):
     assert m("summary", files=1, errors=1, warnings=2, infos=0) == "1 file checked: 1 error, 2 warnings, 0 notes"
 
 
+def test_no_english_message_writes_a_plural_as_s_in_brackets():
+    """`1 task(s)` reads as a machine's English: every count agrees with its noun
+    (``{n:plural:task:tasks}``), in every module's messages."""
+    import importlib
+    import pkgutil
+
+    import plancode
+
+    for module in pkgutil.walk_packages(plancode.__path__, "plancode."):
+        if not module.name.startswith("plancode.schemas") and not module.name.endswith("__main__"):
+            importlib.import_module(module.name)  # each module registers its messages
+    assert not [key for key, (english, _) in CATALOG.items() if "(s)" in english]
+
+
 @pytest.mark.parametrize("locale, expected", [
     ("en", ["Usage: main check [OPTIONS] [PATHS]...", "Error: No such option: --formt; did you mean --format?"]),
     ("zh-TW", ["用法:main check [OPTIONS] [PATHS]...", "錯誤:沒有 --formt 這個選項; 是不是想寫 --format?"]),

@@ -113,7 +113,7 @@ def test_the_written_skeleton_passes_check_as_written(base_repo):
     assert result.exit_code == 0, result.output
     path = repo.root / "plans/2024/reports/2024-W24-marketing.yaml"
     assert path.is_file()
-    assert "wrote plans/2024/reports/2024-W24-marketing.yaml: 市場部, 2024-W24, 2 task(s), " \
+    assert "wrote plans/2024/reports/2024-W24-marketing.yaml: 市場部, 2024-W24, 2 tasks, " \
            "1 carried over from 2024-W23" in result.output
     checked = repo.run("--as-of", "2024-06-20", "check", str(path.relative_to(repo.root)))
     assert checked.exit_code == 0, checked.output

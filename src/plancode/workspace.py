@@ -45,7 +45,7 @@ register({
         "{what} 含有 NUL 字元,文件名不能包含它",
     ),
     "links-outside-project": (
-        "{count} symbolic link(s) under the plans lead outside the project folder: nothing was read; "
+        "{count} symbolic {count:plural:link:links} under the plans lead outside the project folder: nothing was read; "
         "remove them, or copy the files into the repository",
         "計劃目錄中有 {count} 個符號鏈接指向項目目錄之外:未讀取任何內容;請刪除這些鏈接,或把文件複製到倉庫中",
     ),

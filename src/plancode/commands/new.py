@@ -36,7 +36,7 @@ i18n.register({
         "計劃中有錯誤({count} 個,`plancode check` 會列出);周報骨架依據有效的文件生成",
     ),
     "new-report-wrote": (
-        "wrote {path}: {department}, {week}, {tasks} task(s){carried}; fill in `done`, "
+        "wrote {path}: {department}, {week}, {tasks} {tasks:plural:task:tasks}{carried}; fill in `done`, "
         "`progress`, `reason` and `adjustment`, then run `plancode check`",
         "已寫入 {path}:{department} {week} 的 {tasks} 項任務{carried};請填寫 `done`、"
         "`progress`、`reason` 和 `adjustment`,然後執行 `plancode check`",
