@@ -251,3 +251,28 @@ def test_a_build_with_a_baseline_stays_as_cold(examples):
     run(examples, "build")
     assert not (examples / "site" / "baseline.html").exists()
     assert_as_cold(examples)
+
+
+def test_page_keys_describe_what_a_page_shows_or_give_none(examples):
+    """A key changes with the settings and with any task the page shows; a value it
+    cannot describe (an object printed by its address) gives the page no key."""
+    import dataclasses
+
+    from plancode import views
+    from plancode.render.page_keys import PageKeys
+    from plancode.workspace import load_config, load_workspace
+
+    config = load_config(None, examples, None, None)
+    plan = load_workspace(config, None, examples).plan
+    keys = PageKeys(plan, "settings", {}, lambda doc: doc.path)
+    week = next(w for w in views.weeks(plan, config) if w.week == "2024-W23")
+    assert keys.week(week) is not None and keys.workstream("douyin-live") is not None
+    assert PageKeys(plan, "other settings", {}, lambda doc: doc.path).week(week) != keys.week(week)
+    # the same week with one of its tasks renamed: another key
+    task = plan.tasks["douyin-live/selection"]
+    renamed = dict(plan.tasks, **{task.full_id: dataclasses.replace(task, name="x")})
+    other = PageKeys(dataclasses.replace(plan, tasks=renamed), "settings", {}, lambda doc: doc.path)
+    assert other.workstream("douyin-live") != keys.workstream("douyin-live")
+    assert other.workstream("lead-gen") == keys.workstream("lead-gen")
+    odd = dataclasses.replace(week, departments=(object(),))
+    assert PageKeys(plan, "settings", {}, lambda doc: doc.path).week(odd) is None

@@ -57,6 +57,7 @@ _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
 
 #: the kinds of value whose repr() is their whole value, the same in every process
 _PLAIN = (str, int, float, bool, type(None), dt.date)
+_EXACT = frozenset(_PLAIN)
 
 
 class Opaque(Exception):
@@ -160,7 +161,16 @@ class PageKeys:
     def _canon(self, value: Any, out: list[str], tasks: set[str]) -> None:
         """``value`` as text, the tasks it holds by id (added to ``tasks``), the reports
         and entries by their place in the plan (the shared digest has them)."""
-        if isinstance(value, _PLAIN):
+        kind = type(value)
+        if kind in _EXACT:  # the common case first: no isinstance chain
+            out.append(repr(value))
+        elif kind in _FIELDS:  # a record type seen before (never Task, Report, ReportEntry: below)
+            out.append(kind.__name__ + "(")
+            for name in _FIELDS[kind]:
+                self._canon(getattr(value, name), out, tasks)
+                out.append(",")
+            out.append(")")
+        elif isinstance(value, _PLAIN):
             out.append(repr(value))
         elif isinstance(value, Task):
             if self.plan.tasks.get(value.full_id) is value:  # the plan's: its digest is added
