@@ -100,18 +100,7 @@ class Tree:
         written twice), else a copy. Safe because the cache never rewrites a file in place:
         it replaces entries by rename, so the output's link keeps its bytes."""
         _check_name(name)
-        path = self.root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            # a link shares the source's permissions: only when they are a written file's
-            # (an entry the cache wrote private, 0600, is copied, or a web server could not
-            # read the site)
-            if stat.S_IMODE(os.stat(source).st_mode) != self.file_mode:
-                raise OSError("other permissions")
-            os.link(source, path)
-        except OSError:
-            shutil.copyfile(source, path)
-        self.names.add(name)
+        self._link(source, name, None)
 
     def reuse(self, name: str, key: str, digest: str) -> bool:
         """Put the previous output's file ``name`` here, when the previous build recorded
@@ -127,17 +116,27 @@ class Tree:
             return False
         if hashlib.sha256(data).hexdigest() != digest:
             return False
+        self._link(source, name, data)
+        self.keep(name, key, digest)
+        return True
+
+    def _link(self, source: Path, name: str, data: bytes | None) -> None:
+        """``source`` at ``name``: a hard link, else a copy (of ``data`` when read already)."""
         path = self.root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
+            # a link shares the source's permissions: only when they are a written file's
+            # (an entry the cache wrote private, 0600, is copied, or a web server could not
+            # read the site)
             if stat.S_IMODE(os.stat(source).st_mode) != self.file_mode:
                 raise OSError("other permissions")
             os.link(source, path)
         except OSError:
-            path.write_bytes(data)
-        self.keep(name, key, digest)
+            if data is None:
+                shutil.copyfile(source, path)
+            else:
+                path.write_bytes(data)
         self.names.add(name)
-        return True
 
     def keep(self, name: str, key: str, digest: str) -> None:
         """Record in the marker that ``name`` (written here) is the page of ``key`` and
