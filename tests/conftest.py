@@ -71,6 +71,16 @@ goals:
 CONFIG = "as_of: 2024-06-15\nlocale: en\n"
 
 
+def cli_in(cwd: Path, *args: str):
+    """The real CLI in this process (click's runner), with ``cwd`` as the working directory."""
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        return CliRunner().invoke(main, list(args), catch_exceptions=False)
+    finally:
+        os.chdir(previous)
+
+
 def dedent(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 
@@ -104,12 +114,7 @@ class PlanRepo:
 
     def run(self, *args: str):
         """The real CLI, with the repository as the working directory."""
-        previous = os.getcwd()
-        os.chdir(self.root)
-        try:
-            return CliRunner().invoke(main, list(args), catch_exceptions=False)
-        finally:
-            os.chdir(previous)
+        return cli_in(self.root, *args)
 
 
 @pytest.fixture

@@ -12,9 +12,8 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from plancode.cli import main
+from conftest import cli_in
 from plancode.commands.init import TEXTCONV, example_monday, starter_files
 from plancode.validate import schema_text
 
@@ -30,12 +29,7 @@ EXPECTED = [
 
 
 def run(cwd: Path, *args: str):
-    previous = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(previous)
+    return cli_in(cwd, *args)
 
 
 def init(tmp_path: Path, day: str = "2024-06-15", *extra: str):

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import cli_in
 from plancode.cli import main
 from plancode.render import output
 
@@ -46,12 +47,7 @@ def fresh(examples: Path, tmp_path: Path, monkeypatch) -> Path:
 
 
 def run(cwd: Path, *args: str):
-    previous = os.getcwd()
-    os.chdir(cwd)
-    try:
-        return CliRunner().invoke(main, ["--locale", "en", *args], catch_exceptions=False)
-    finally:
-        os.chdir(previous)
+    return cli_in(cwd, "--locale", "en", *args)
 
 
 def tree(folder: Path) -> dict[str, bytes]:

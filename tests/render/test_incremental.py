@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import cli_in
 from plancode.cli import main
 from plancode.render import output
 
@@ -33,12 +34,7 @@ def examples(tmp_path: Path, monkeypatch) -> Path:
 
 
 def run(cwd: Path, *args: str):
-    previous = os.getcwd()
-    os.chdir(cwd)
-    try:
-        result = CliRunner().invoke(main, ["--locale", "en", *args], catch_exceptions=False)
-    finally:
-        os.chdir(previous)
+    result = cli_in(cwd, "--locale", "en", *args)
     assert result.exit_code == 0, result.output
     return result
 
