@@ -22,6 +22,7 @@ from typing import Iterable
 from .config import Config
 from .i18n import Messages
 from .problems import Problem, Severity
+from .loader import write_atomically
 from .workspace import UsageError, discover
 
 FORMAT = 1  # bump when the stored shape changes
@@ -135,13 +136,4 @@ def store(key: str, files: int, problems: list[Problem]) -> None:
     records = [{name: getattr(p, name) for name in _FIELDS} | {"severity": p.severity.name} for p in problems]
     # made whole by json's C encoder: json.dump writes chunk by chunk from Python (0.1 s more)
     text = json.dumps({"files": files, "problems": records}, ensure_ascii=False)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        import tempfile  # not at the top: it imports shutil, lzma and bz2 (a replayed check writes nothing)
-
-        handle, temporary = tempfile.mkstemp(dir=folder, suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        os.replace(temporary, folder / f"{key}.json")
-    except OSError:
-        pass
+    write_atomically(folder, f"{key}.json", text.encode("utf-8"))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 
 from .config import Config, config_from_data, find_config
 from .i18n import Messages, register
-from .loader import Document, display_path, load_file
+from .loader import Document, display_path, load_file, store_documents
 from .parallel import Helper, can_fork, cpus
 from .problems import Finding, Problem, Severity
 
@@ -246,16 +246,22 @@ def validate_loaded(
     from .validate import validate_document
 
     for doc, read_problems in loaded:
-        problems.extend(read_problems)
-        if doc is None:
-            continue
-        doc_findings = validate_document(doc, messages)
-        if doc_findings or read_problems:
-            # duplicate keys leave a document readable but not trustworthy: not modelled
-            findings.extend(doc_findings)
-            invalid.append(doc)
-        else:
-            documents.append(doc)
+        doc_findings = [] if doc is None else validate_document(doc, messages)
+        _sort_validated(doc, read_problems, doc_findings, documents, invalid, findings, problems)
+
+
+def _sort_validated(doc: Document | None, read_problems: list[Problem], doc_findings: list[Finding],
+                    documents: list[Document], invalid: list[Document], findings: list[Finding],
+                    problems: list[Problem]) -> None:
+    problems.extend(read_problems)
+    if doc is None:
+        return
+    if doc_findings or read_problems:
+        # duplicate keys leave a document readable but not trustworthy: not modelled
+        findings.extend(doc_findings)
+        invalid.append(doc)
+    else:
+        documents.append(doc)
 
 
 _ROUGH_ID = re.compile(r"^(\s*)(?:-\s+)?\{?\s*id:\s*[\"']?([A-Za-z0-9][A-Za-z0-9._-]*)", re.M)
@@ -309,33 +315,40 @@ def _read_files(
 
     mine, theirs = files[0::2], files[1::2]
 
+    pending: list[tuple[Path, str, Any]] = []  # the helper's parse cache entries, written after it sent
+
     def job() -> Iterator[tuple[str, Any] | None]:
         for path in theirs:
-            doc, read_problems = load_file(path, display_path(path, cwd), messages, limits, parsed)
+            doc, read_problems = load_file(path, display_path(path, cwd), messages, limits, parsed, pending)
             valid = doc is not None and not read_problems and not validate_document(doc, messages)
             yield (doc.text, doc.data) if valid else None
 
-    def after() -> None:  # the parse cache of this process's files, which nobody waits for
+    def after() -> None:  # the parse cache, which nobody waits for
         if parsed is not None:
             from .check_cache import prune
 
-            for path in mine:
+            store_documents(pending)
+            for path in mine:  # this process's files, read again there
                 load_file(path, display_path(path, cwd), messages, limits, parsed)
             prune(parsed)
 
+    def validated(path: Path, store: bool) -> tuple[Document | None, list[Problem], list[Finding]]:
+        doc, read_problems = load_file(path, display_path(path, cwd), messages, limits, parsed, store)
+        return doc, read_problems, [] if doc is None else validate_document(doc, messages)
+
     helper = Helper(job, after)
-    own = [load_file(path, display_path(path, cwd), messages, limits, parsed, store=False) for path in mine]
+    own = [validated(path, store=False) for path in mine]  # all done before waiting for the helper's
     sent = helper.results()
     for index, path in enumerate(files):
         if index % 2 == 0:
-            loaded = own[index // 2]
+            done = own[index // 2]
         else:
             item = next(sent, None)  # None for the rest once the helper stopped sending
             if item is not None:
                 documents.append(Document(path, display_path(path, cwd), *item))
                 continue
-            loaded = load_file(path, display_path(path, cwd), messages, limits, parsed)
-        validate_loaded([loaded], messages, documents, invalid, findings, problems)
+            done = validated(path, store=True)
+        _sort_validated(*done, documents, invalid, findings, problems)
     for _ in sent:  # the end mark, after the last file's item
         pass
     return helper
