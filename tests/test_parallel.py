@@ -98,3 +98,16 @@ def test_what_a_helper_does_not_send_is_left_to_the_caller():
     assert list(whole.results()) == [{"a": [1, 2.5, None]}, "b"] and whole.complete
     whole.wait()
     assert _no_child_left()
+
+
+def test_a_helper_is_given_items_after_it_sent_its_own(tmp_path):
+    got = tmp_path / "got"
+    helper = Helper(lambda: iter(["mine"]), lambda posted: got.write_text(repr(list(posted))))
+    assert list(helper.results()) == ["mine"] and helper.complete
+    helper.post(iter([("key", {"a": 1}), ("other", [2.5])]))
+    helper.wait()
+    assert got.read_text() == "[('key', {'a': 1}), ('other', [2.5])]"
+    never = Helper(lambda: iter([]), lambda posted: got.write_text(repr(list(posted))))
+    assert list(never.results()) == [] and never.complete
+    never.wait()  # nothing posted: its after() sees no item, and ends
+    assert got.read_text() == "[]" and _no_child_left()

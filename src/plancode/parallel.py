@@ -20,7 +20,7 @@ from __future__ import annotations
 import marshal
 import os
 import sys
-from typing import Any, Callable, Iterable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 
 def cpus() -> int:
@@ -41,7 +41,8 @@ def can_fork() -> bool:
 
 class Helper:
     """A forked process sending back each item ``job()`` yields (anything ``marshal``
-    holds), then running ``after()``, whose result nobody reads.
+    holds), then running ``after(posted)``, whose result nobody reads; ``posted`` yields
+    the items this process gives :meth:`post` (none if it never does).
 
     :meth:`results` yields the items as they arrive. It stops early when the helper
     stopped sending (it raised, died, or sent something damaged), and :attr:`complete`
@@ -49,13 +50,16 @@ class Helper:
     to end; call it before the command ends.
     """
 
-    def __init__(self, job: Callable[[], Iterable[Any]], after: Callable[[], None] = lambda: None):
+    def __init__(self, job: Callable[[], Iterable[Any]],
+                 after: Callable[[Iterator[Any]], None] = lambda posted: None):
         read, write = os.pipe()
+        inbox_read, inbox_write = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:  # pragma: no cover - the child; coverage does not follow it
             status = 1
             try:
                 os.close(read)
+                os.close(inbox_write)
                 # all made before any is sent: a pipe holds 64 kB, and a helper blocked on
                 # it until the parent reads would do its work after the parent's, not beside
                 records = []
@@ -66,7 +70,8 @@ class Helper:
                 with os.fdopen(write, "wb") as out:
                     out.writelines(records)
                 del records
-                after()
+                with os.fdopen(inbox_read, "rb") as inbox:
+                    after(_items(inbox, []))
                 status = 0
             except BaseException:  # noqa: BLE001 - the parent does the work instead
                 pass
@@ -74,38 +79,73 @@ class Helper:
                 # no atexit handlers, no flushing of buffers inherited from the parent
                 os._exit(status)
         os.close(write)
+        os.close(inbox_read)
         self._source = os.fdopen(read, "rb")
-        self.complete = False
+        self._inbox: int | None = inbox_write
         self._ended = False
+        self._complete: list[bool] = []
+
+    @property
+    def complete(self) -> bool:
+        """Whether :meth:`results` read every item the helper made."""
+        return bool(self._complete)
 
     def results(self) -> Iterator[Any]:
-        source = self._source
         try:
-            while True:
-                size = source.read(8)
-                if size == _END or len(size) < 8:
-                    self.complete = size == _END
-                    return
-                length = int.from_bytes(size, "little")
-                data = source.read(length)
-                if len(data) < length:
-                    return
-                yield marshal.loads(data)
-        except (OSError, EOFError, ValueError, TypeError):
-            return
+            yield from _items(self._source, self._complete)
         finally:
-            source.close()
+            self._source.close()
+
+    def post(self, items: Iterable[Any]) -> None:
+        """Give the helper's ``after`` these items (once; best effort: a helper that is
+        gone gets nothing)."""
+        if self._inbox is None:
+            return
+        records = []
+        for item in items:
+            data = marshal.dumps(item)
+            records += (len(data).to_bytes(8, "little"), data)
+        records.append(_END)
+        try:
+            with os.fdopen(self._inbox, "wb") as out:
+                self._inbox = None
+                out.writelines(records)
+        except OSError:  # the helper is gone (its after() failed): nothing to give it
+            pass
 
     def wait(self) -> None:
-        """Wait for the helper to end (closing our end of the pipe first, so that it
-        cannot block on sending what nobody reads)."""
+        """Wait for the helper to end (closing our ends of the pipes first, so that it
+        can neither block on sending what nobody reads nor wait for more items)."""
         self._source.close()
+        if self._inbox is not None:
+            os.close(self._inbox)
+            self._inbox = None
         if not self._ended:
             self._ended = True
             try:
                 os.waitpid(self.pid, 0)
             except ChildProcessError:  # pragma: no cover - already reaped
                 pass
+
+
+def _items(source: BinaryIO, complete: list[bool]) -> Iterator[Any]:
+    """The items written by :class:`Helper` (each its length, then its marshal), until
+    the end mark, which appends True to ``complete``; or until the stream breaks."""
+    try:
+        while True:
+            size = source.read(8)
+            if size == _END:
+                complete.append(True)
+                return
+            if len(size) < 8:
+                return
+            length = int.from_bytes(size, "little")
+            data = source.read(length)
+            if len(data) < length:
+                return
+            yield marshal.loads(data)
+    except (OSError, EOFError, ValueError, TypeError):
+        return
 
 
 #: the mark after the last item (no item is this long)

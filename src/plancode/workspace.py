@@ -315,7 +315,8 @@ def _read_files(
 
     mine, theirs = files[0::2], files[1::2]
 
-    pending: list[tuple[Path, str, Any]] = []  # the helper's parse cache entries, written after it sent
+    pending: list[tuple[Path, str, Any]] = []  # parse cache entries, written when nobody waits
+    mine_pending: list[tuple[Path, str, Any]] = []
 
     def job() -> Iterator[tuple[str, Any] | None]:
         for path in theirs:
@@ -323,21 +324,21 @@ def _read_files(
             valid = doc is not None and not read_problems and not validate_document(doc, messages)
             yield (doc.text, doc.data) if valid else None
 
-    def after() -> None:  # the parse cache, which nobody waits for
+    def after(posted: Iterator[tuple[str, Any]]) -> None:
         if parsed is not None:
             from .check_cache import prune
 
+            # this process's entries first, whole: it must not wait on a full pipe meanwhile
+            pending.extend((parsed, key, value) for key, value in posted)
             store_documents(pending)
-            for path in mine:  # this process's files, read again there
-                load_file(path, display_path(path, cwd), messages, limits, parsed)
             prune(parsed)
 
-    def validated(path: Path, store: bool) -> tuple[Document | None, list[Problem], list[Finding]]:
-        doc, read_problems = load_file(path, display_path(path, cwd), messages, limits, parsed, store)
+    def validated(path: Path) -> tuple[Document | None, list[Problem], list[Finding]]:
+        doc, read_problems = load_file(path, display_path(path, cwd), messages, limits, parsed, mine_pending)
         return doc, read_problems, [] if doc is None else validate_document(doc, messages)
 
     helper = Helper(job, after)
-    own = [validated(path, store=False) for path in mine]  # all done before waiting for the helper's
+    own = [validated(path) for path in mine]  # all done before waiting for the helper's
     sent = helper.results()
     for index, path in enumerate(files):
         if index % 2 == 0:
@@ -347,10 +348,15 @@ def _read_files(
             if item is not None:
                 documents.append(Document(path, display_path(path, cwd), *item))
                 continue
-            done = validated(path, store=True)
+            done = validated(path)  # the helper stored its entry, if it has one
         _sort_validated(*done, documents, invalid, findings, problems)
     for _ in sent:  # the end mark, after the last file's item
         pass
+    if parsed is not None:
+        if helper.complete:
+            helper.post((key, value) for _, key, value in mine_pending)
+        else:  # the helper failed: no one else writes them
+            store_documents(mine_pending)
     return helper
 
 
