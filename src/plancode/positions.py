@@ -89,15 +89,23 @@ class Outline:
         # what was read once, for the next finding in the same file (often the same list)
         self._maps: dict[int, list[tuple[str, int, tuple | None]]] = {}
         self._seqs: dict[int, list[tuple]] = {}
+        # ... and each place found: a third of a noisy repository's findings share their
+        # place with another (a weekly report missing five tasks: five at its `entries`)
+        self._found: dict[tuple[tuple[Any, ...], bool], tuple[int, int, int] | None] = {}
 
     def locate(self, pointer: tuple[Any, ...], key: bool = False) -> tuple[int, int, int] | None:
         """(line, column, scope line), 1-based, or None where PyYAML must answer."""
         if not self.supported:
             return None
+        place = (pointer, key)
+        if place in self._found:
+            return self._found[place]
         try:
-            return self._locate(pointer, key)
+            found: tuple[int, int, int] | None = self._locate(pointer, key)
         except _Unsupported:
-            return None
+            found = None
+        self._found[place] = found
+        return found
 
     def _locate(self, pointer: tuple[Any, ...], key: bool) -> tuple[int, int, int]:
         found = _FIRST_CONTENT.search(self.text)
