@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from dataclasses import MISSING, fields, replace
+from dataclasses import replace
 from typing import Any, Iterable, Iterator
 
 from ..config import Config
@@ -41,12 +41,9 @@ def _str(value: Any) -> str:
     return "" if value is None else value if type(value) is str else str(value)
 
 
-_COMPUTED_DEFAULTS = {f.name: f.default for f in fields(Task) if f.default is not MISSING}
-
-
 def _task_draft(**values: Any) -> TaskDraft:
     """A Task's fields, mutable; the figures computed later start at the record's defaults."""
-    return TaskDraft(**{**_COMPUTED_DEFAULTS, **values})
+    return TaskDraft(**values)
 
 
 class _Builder:
