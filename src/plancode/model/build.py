@@ -41,11 +41,6 @@ def _str(value: Any) -> str:
     return "" if value is None else value if type(value) is str else str(value)
 
 
-def _task_draft(**values: Any) -> TaskDraft:
-    """A Task's fields, mutable; the figures computed later start at the record's defaults."""
-    return TaskDraft(**values)
-
-
 class _Builder:
     def __init__(self, config: Config, messages: Messages):
         self.config = config
@@ -159,32 +154,36 @@ class _Builder:
             self.duplicate("workstream", ws, src, self.workstreams[ws].source)
             return
         full_ids = []
+        pointer, default_goal = src.pointer + ("tasks",), data.get("goal")
         for i, item in enumerate(data.get("tasks") or ()):
-            here = src.at("tasks", i)
+            here = Source(doc, (*pointer, i))
             full = f"{ws}/{item['id']}"
             if full in self.tasks:
                 self.duplicate("task", item["id"], here, self.tasks[full].source)
                 continue
             full_ids.append(full)
+            get = item.get  # 10,000 tasks: each lookup, each call counts
             goal_written = "goal" in item
-            after, links = year.links_written(item.get("after") or ())
-            self.year = (self.year or "repeat" in item or year.uses_periods(item.get("metric"))
-                         or any(isinstance(a, dict) for a in item.get("after") or ()))
-            self.tasks[full] = _task_draft(
+            written_after = get("after") or ()
+            after, links = year.links_written(written_after)
+            if not self.year:
+                self.year = ("repeat" in item or year.uses_periods(get("metric"))
+                             or any(isinstance(a, dict) for a in written_after))
+            self.tasks[full] = TaskDraft(
                 workstream=ws, id=item["id"], full_id=full, name=item["name"],
-                owner=item.get("owner"), start=_date(item.get("start")), end=_date(item.get("end")),
+                owner=get("owner"), start=_date(get("start")), end=_date(get("end")),
                 start_written="start" in item, after=after, links=links,
-                repeat=item.get("repeat"),
-                predecessors=(), unknown_after=(), milestone=bool(item.get("milestone")),
-                goal=item.get("goal") if goal_written else data.get("goal"),
-                goal_written=goal_written, deliverable=_text(item, "deliverable"),
-                resources=_text(item, "resources"), budget=item.get("budget"),
-                support=tuple(item.get("support") or ()), metric=Metric.from_data(item.get("metric")),
+                repeat=get("repeat"),
+                predecessors=(), unknown_after=(), milestone=bool(get("milestone")),
+                goal=get("goal") if goal_written else default_goal,
+                goal_written=goal_written, deliverable=_str(get("deliverable")),
+                resources=_str(get("resources")), budget=get("budget"),
+                support=tuple(get("support") or ()), metric=Metric.from_data(get("metric")),
                 risks=tuple(Risk(r["risk"], _text(r, "mitigation"), r.get("owner"))
-                            for r in item.get("risks") or ()),
-                notes=_text(item, "notes"), written_progress=item.get("progress"),
-                written_status=item.get("status"), source=here,
-                days=item.get("days"),
+                            for r in get("risks") or ()),
+                notes=_str(get("notes")), written_progress=get("progress"),
+                written_status=get("status"), source=here,
+                days=get("days"),
             )
         self.workstreams[ws] = Workstream(
             id=ws, title=data["title"], goal=data.get("goal"), owner=data.get("owner"),
