@@ -88,6 +88,20 @@ def test_check_dot_at_the_top_reads_the_plans_not_the_tools_yaml(base_repo):
     assert "drafts/ws.yaml:8:5: PC101" in base_repo.run("check", "drafts").output
 
 
+def test_plancode_yaml_is_not_a_plan_when_the_plans_root_is_its_folder(tmp_path):
+    """`plans: .` (a small repository, the plans beside plancode.yaml): the config file is
+    plancode's own, not a plan without `kind:`."""
+    from conftest import STRATEGY, TEAM, PlanRepo
+
+    small = PlanRepo(tmp_path)
+    small.write("plancode.yaml", "plans: .\nas_of: 2024-06-15\nlocale: en\n")
+    small.write("team.yaml", TEAM)
+    small.write("strategy.yaml", STRATEGY)
+    for args in (("check",), ("check", "."), ("check", str(tmp_path))):
+        result = small.run(*args)
+        assert result.exit_code == 0 and result.output == "2 files checked, no problems\n", (args, result.output)
+
+
 def test_no_plans_root_is_a_usage_error(repo):
     result = repo.run("check")
     assert result.exit_code == 2

@@ -188,6 +188,8 @@ def discover(paths: Iterable[Path], config: Config, messages: Messages, cwd: Pat
         if path.is_file():
             found.add(path.absolute())
 
+    own = {os.path.abspath(config.path), os.path.realpath(config.path)} if config.path is not None else set()
+    own_names = {os.path.basename(name) for name in own}
     for base in paths:
         if base.is_dir():
             for folder, dirs, names in os.walk(_walked(base, config), onerror=unlistable):  # nor into linked folders
@@ -196,7 +198,10 @@ def discover(paths: Iterable[Path], config: Config, messages: Messages, cwd: Pat
                     if os.path.islink(os.path.join(folder, name)) and not _excluded(Path(folder) / name, config):
                         outside(Path(folder) / name)
                 for name in names:
-                    if not name.startswith("."):  # .pre-commit-config.yaml, .yamllint.yml: tools' files
+                    # .pre-commit-config.yaml, .yamllint.yml: tools' files; plancode.yaml
+                    # itself, when the plans root is its folder (`plans: .`)
+                    if not name.startswith(".") and not (
+                            name in own_names and os.path.abspath(os.path.join(folder, name)) in own):
                         consider(Path(folder) / name)
         else:
             consider(base)  # a file named on the command line is read, whatever its name
