@@ -17,6 +17,7 @@ which a task was first reported done (burn-up) and the tasks active per person a
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import hashlib
@@ -315,13 +316,16 @@ def burnup_chart(plan: Plan, labels: Labels) -> Chart:
     while day <= last:
         weeks.append(day)
         day += 7 * DAY
+    # counted by bisecting sorted dates: weeks × tasks comparisons were 26 million for
+    # 100,000 tasks over five years
+    ends.sort()
+    done_mondays = sorted(done.values())
     done_counts = []
     planned_counts = []
     for monday in weeks:
-        sunday = monday + 6 * DAY
-        planned_counts.append(sum(1 for t in tasks if t.end and t.end <= sunday))
+        planned_counts.append(bisect.bisect_right(ends, monday + 6 * DAY))
         if monday <= as_of_week:
-            done_counts.append(sum(1 for week in done.values() if week <= monday))
+            done_counts.append(bisect.bisect_right(done_mondays, monday))
     # x positions: the end of each week (the count is "done by then")
     lo, hi = first, last + 7 * DAY
     return Chart("burnup", {
