@@ -276,7 +276,7 @@ def test_messages_in_chinese(examples):
     assert "網站:" in result.output and "已寫入" in result.output
 
 
-def test_cached_charts_are_linked_into_the_outputs_with_a_written_files_permissions(fresh, tmp_path):
+def test_cached_charts_are_copied_into_the_outputs_with_a_written_files_permissions(fresh, tmp_path):
     examples = fresh
     assert run(examples, "build").exit_code == 0
     umask = os.umask(0)
@@ -284,19 +284,20 @@ def test_cached_charts_are_linked_into_the_outputs_with_a_written_files_permissi
     cache = sorted((tmp_path / "cache" / "plancode" / "charts").glob("*.svg"))
     assert cache and all(p.stat().st_mode & 0o777 == 0o666 & ~umask for p in cache)
     first = tree(examples / "reports")
-    for private in cache[:3]:  # as older versions wrote them: then copied, not linked
+    for private in cache[:3]:  # as older versions wrote them: the copies get a written file's mode
         private.chmod(0o600)
     result = run(examples, "build", "--out", "again/site", "--markdown", "again/reports")
     assert "charts: 0 drawn, 6 cached" in result.output
     charts = sorted((examples / "again" / "reports" / "charts").glob("*.svg"))
     assert all(p.stat().st_mode & 0o777 == 0o666 & ~umask for p in charts)
-    assert sum(p.stat().st_nlink > 1 for p in charts) == 6 - 3  # linked where it may be
+    # copies, never links: an edit in place in the output must not reach the cache
+    assert all(p.stat().st_nlink == 1 for p in charts)
     assert tree(examples / "again" / "reports") == first
-    # the cache replaces an entry by rename: a link in the site keeps its bytes
-    linked = next(p for p in charts if p.stat().st_nlink > 1)
-    source = next(p for p in cache if p.samefile(linked))
-    before = linked.read_bytes()
+    # the cache replaces an entry: the output keeps its bytes
+    copied = next(p for p in charts if p.name.startswith("achievement"))
+    source = next(p for p in cache if p.read_bytes() == copied.read_bytes())
+    before = copied.read_bytes()
     replacement = source.with_suffix(".tmp")
     replacement.write_text("<svg>changed</svg>", encoding="utf-8")
     os.replace(replacement, source)
-    assert linked.read_bytes() == before
+    assert copied.read_bytes() == before

@@ -272,3 +272,21 @@ def test_page_keys_describe_what_a_page_shows_or_give_none(examples):
     assert other.workstream("lead-gen") == keys.workstream("lead-gen")
     odd = dataclasses.replace(week, departments=(object(),))
     assert PageKeys(plan, "settings", {}, lambda doc: doc.path).week(odd) is None
+
+
+def test_a_chart_edited_in_place_in_the_output_is_not_kept_nor_cached(examples, tmp_path):
+    """A cached chart put into the reports is the output's own file: an editor writing
+    into it in place changes neither the chart cache (shared by every project) nor what
+    the next build writes."""
+    run(examples, "build")  # draws the charts into the cache
+    shutil.rmtree(examples / "reports")
+    run(examples, "build")  # takes them from the cache
+    chart = sorted((examples / "reports" / "charts").glob("*.svg"))[0]
+    data = chart.read_bytes()
+    with chart.open("r+b") as handle:  # in place, as some editors save
+        handle.write(data.replace(b"<svg", b"<svg data-edited='by hand'", 1))
+    cache = tmp_path / "cache" / "plancode" / "charts"
+    assert not any(b"by hand" in p.read_bytes() for p in cache.glob("*.svg"))
+    run(examples, "build")
+    assert chart.read_bytes() == data
+    assert_as_cold(examples)

@@ -249,7 +249,7 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
                 writing = site_dir
                 for name, data in site.static_files().items():
                     site_tree.write(name, data)
-                for name, path in cached.items():  # linked from the cache, not drawn
+                for name, path in cached.items():  # copied from the cache, not drawn
                     if path is not None:  # the site draws its charts in its pages
                         reports_tree.place(f"charts/{name}.svg", path)
                 site.prepare()  # templates compiled once, before the workers fork

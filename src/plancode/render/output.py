@@ -95,12 +95,16 @@ class Tree:
         self.names.add(name)
 
     def place(self, name: str, source: Path) -> None:
-        """Put a copy of the file ``source`` at ``name``: a hard link where the file
-        system allows it (a cached chart is then not read, sent between processes and
-        written twice), else a copy. Safe because the cache never rewrites a file in place:
-        it replaces entries by rename, so the output's link keeps its bytes."""
+        """Put a copy of the file ``source`` (a chart cache entry) at ``name``: copied by
+        the kernel, never read into this process nor sent between processes. A copy, not a
+        hard link: an editor that writes a file of the output in place would otherwise
+        write into the cache, shared by every project, and every later build would put
+        the edited chart into its output."""
         _check_name(name)
-        self._link(source, name, None)
+        path = self.root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, path)
+        self.names.add(name)
 
     def reuse(self, name: str, key: str, digest: str) -> bool:
         """Put the previous output's file ``name`` here, when the previous build recorded
@@ -120,22 +124,20 @@ class Tree:
         self.keep(name, key, digest)
         return True
 
-    def _link(self, source: Path, name: str, data: bytes | None) -> None:
-        """``source`` at ``name``: a hard link, else a copy (of ``data`` when read already)."""
+    def _link(self, source: Path, name: str, data: bytes) -> None:
+        """``source`` (a page of the previous output, which is removed once this tree is in
+        place) at ``name``: a hard link, else ``data``, its bytes, written."""
         path = self.root / name
         path.parent.mkdir(parents=True, exist_ok=True)
         try:
             # a link shares the source's permissions: only when they are a written file's
-            # (an entry the cache wrote private, 0600, is copied, or a web server could not
+            # (a page written under another umask is copied, or a web server could not
             # read the site)
             if stat.S_IMODE(os.stat(source).st_mode) != self.file_mode:
                 raise OSError("other permissions")
             os.link(source, path)
         except OSError:
-            if data is None:
-                shutil.copyfile(source, path)
-            else:
-                path.write_bytes(data)
+            path.write_bytes(data)
         self.names.add(name)
 
     def keep(self, name: str, key: str, digest: str) -> None:
