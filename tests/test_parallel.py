@@ -111,3 +111,41 @@ def test_a_helper_is_given_items_after_it_sent_its_own(tmp_path):
     assert list(never.results()) == [] and never.complete
     never.wait()  # nothing posted: its after() sees no item, and ends
     assert got.read_text() == "[]" and _no_child_left()
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    return [int(n) for n in text.split()]
+
+
+@pytest.mark.skipif(not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(),
+                    reason="needs /proc's list of a process's children")
+def test_ctrl_c_while_reading_leaves_no_helper_behind(findings_repo, tmp_path):
+    """Interrupted (SIGINT) while it reads its half of the files, a check waits for its
+    helper before it ends: no process outlives the command, none writes the cache after."""
+    import signal
+    import subprocess
+    import time
+
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    tried = 0
+    for _ in range(5):  # the helper must be forked, and the reading not over, when it comes
+        check = subprocess.Popen([sys.executable, "-m", "plancode", "check", "--no-cache"], cwd=findings_repo,
+                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        helpers: list[int] = []
+        deadline = time.monotonic() + 30
+        while not helpers and check.poll() is None and time.monotonic() < deadline:
+            helpers = _children(check.pid)
+        if helpers:
+            time.sleep(0.02)  # while the check reads its half of the files
+            check.send_signal(signal.SIGINT)  # the parent alone: the helper keeps going
+        check.wait(30)
+        if not helpers:
+            continue
+        tried += 1
+        for pid in helpers:  # reaped by the check itself: gone, not a zombie left to init
+            assert not Path(f"/proc/{pid}").exists(), Path(f"/proc/{pid}/stat").read_text()
+    assert tried

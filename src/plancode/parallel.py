@@ -78,9 +78,18 @@ class Helper:
             finally:
                 # no atexit handlers, no flushing of buffers inherited from the parent
                 os._exit(status)
-        os.close(write)
-        os.close(inbox_read)
-        self._source = os.fdopen(read, "rb")
+        try:
+            os.close(write)
+            os.close(inbox_read)
+            self._source = os.fdopen(read, "rb")
+        except BaseException:  # Ctrl-C just after the fork: no one would wait for the helper
+            for fd in (write, inbox_read, read, inbox_write):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            os.waitpid(self.pid, 0)
+            raise
         self._inbox: int | None = inbox_write
         self._ended = False
         self._complete: list[bool] = []

@@ -343,6 +343,23 @@ def _read_files(
         return doc, read_problems, [] if doc is None else validate_document(doc, messages)
 
     helper = Helper(job, after)
+    try:
+        _gather(helper, files, mine, validated, cwd, documents, invalid, findings, problems)
+        if parsed is not None:
+            if helper.complete:
+                helper.post((key, value) for _, key, value in mine_pending)
+            else:  # the helper failed: no one else writes them
+                store_documents(mine_pending)
+    except BaseException:  # Ctrl-C meanwhile: the caller never gets the helper to wait for
+        helper.wait()
+        raise
+    return helper
+
+
+def _gather(helper: Helper, files: list[Path], mine: list[Path], validated: Callable, cwd: Path,
+            documents: list[Document], invalid: list[Document], findings: list[Finding],
+            problems: list[Problem]) -> None:
+    """This process's half of :func:`_read_files`, then the helper's, in the files' order."""
     own = [validated(path) for path in mine]  # all done before waiting for the helper's
     sent = helper.results()
     for index, path in enumerate(files):
@@ -357,12 +374,6 @@ def _read_files(
         _sort_validated(*done, documents, invalid, findings, problems)
     for _ in sent:  # the end mark, after the last file's item
         pass
-    if parsed is not None:
-        if helper.complete:
-            helper.post((key, value) for _, key, value in mine_pending)
-        else:  # the helper failed: no one else writes them
-            store_documents(mine_pending)
-    return helper
 
 
 def load_workspace(
