@@ -290,3 +290,17 @@ def test_a_chart_edited_in_place_in_the_output_is_not_kept_nor_cached(examples, 
     run(examples, "build")
     assert chart.read_bytes() == data
     assert_as_cold(examples)
+
+
+def test_the_two_folders_swapped_are_not_up_to_date(examples):
+    """`--out reports --markdown site` after a default build: the same inputs, but each
+    folder holds the other's pages, so the build must build (the site into reports/)."""
+    run(examples, "build")
+    result = run(examples, "build", "--out", "reports", "--markdown", "site")
+    assert "up to date" not in result.output
+    assert (examples / "reports" / "index.html").is_file() and (examples / "site" / "README.md").is_file()
+    run(examples, "build", "--no-cache", "--out", "cold/reports", "--markdown", "cold/site")
+    assert tree(examples / "site") == tree(examples / "cold" / "site")
+    assert tree(examples / "reports") == tree(examples / "cold" / "reports")
+    assert "up to date" not in run(examples, "build").output  # and back
+    assert_as_cold(examples)

@@ -168,8 +168,10 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
             sys.exit(EXIT_USAGE)
     # a folder baseline's files are not in the key: such a build always builds
     inputs = None if folder_baseline is not None else _inputs(config, state.cwd, commit, changed)
+    # each folder's digest names what it holds: the two folders swapped are not up to date
+    site_inputs, reports_inputs = _holding(inputs, PAGE), _holding(inputs, REPORT)
     if (not no_cache and inputs is not None
-            and output.built_from(site_dir) == inputs and output.built_from(reports_dir) == inputs):
+            and output.built_from(site_dir) == site_inputs and output.built_from(reports_dir) == reports_inputs):
         click.echo(messages("build-up-to-date", site=_shown(site_dir, state.cwd),
                             reports=_shown(reports_dir, state.cwd)))
         return
@@ -265,9 +267,9 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
                         reports_tree.write(f"charts/{to_draw[index].name}.svg", data)
                         continue
                     keyed.write(kind, index, data)
-                site_tree.commit(inputs)
+                site_tree.commit(site_inputs)
                 writing = reports_dir
-                reports_tree.commit(inputs)
+                reports_tree.commit(reports_inputs)
     except output.OutputError as exc:
         _output_exit(exc, messages)
     except OSError as exc:
@@ -306,6 +308,12 @@ def _inputs(config, cwd: Path, baseline_commit: str | None, changed: dict) -> st
 
     key = check_key(config, None, cwd, ["build", baseline_commit or "", repr(sorted(changed.items()))])
     return None if key is None else hashlib.sha256(f"build\0{key}".encode()).hexdigest()
+
+
+def _holding(inputs: str | None, kind: str) -> str | None:
+    """The digest recorded in the folder of the site (``kind`` PAGE) or of the reports
+    (REPORT): the build's inputs and which of the two the folder holds."""
+    return None if inputs is None else hashlib.sha256(f"{kind}\0{inputs}".encode()).hexdigest()
 
 
 def _errors_possible(config):
