@@ -304,3 +304,16 @@ def test_the_two_folders_swapped_are_not_up_to_date(examples):
     assert tree(examples / "reports") == tree(examples / "cold" / "reports")
     assert "up to date" not in run(examples, "build").output  # and back
     assert_as_cold(examples)
+
+
+def test_a_page_edited_by_hand_to_the_same_size_is_not_up_to_date(examples):
+    """An overview page (no key) edited by hand, its size kept, and nothing else changed:
+    the build builds, and the page is the cold build's again."""
+    run(examples, "build")
+    page = examples / "site" / "index.html"
+    text = page.read_text("utf-8")
+    page.write_text(text.replace("<h1>", "<h2>", 1), encoding="utf-8")  # the same size
+    assert "up to date" not in run(examples, "build").output
+    assert page.read_text("utf-8") == text
+    assert_as_cold(examples)
+    assert "up to date" in run(examples, "build").output  # and then up to date again

@@ -160,10 +160,12 @@ FILES = "files: "
 PAGE = "page: "
 
 
-def _manifest(root: Path) -> str:
+def _manifest(root: Path, newest: list[int] | None = None) -> str:
     """How many files are under ``root`` and a digest of their names and sizes (the
-    marker aside): a build is up to date only while its output is as it was written."""
+    marker aside): a build is up to date only while its output is as it was written.
+    ``newest``, when given, gets the latest modification time (ns) of those files."""
     entries = []
+    latest = 0
     for folder, _, names in os.walk(root):
         for name in names:
             path = os.path.join(folder, name)
@@ -171,10 +173,14 @@ def _manifest(root: Path) -> str:
             if relative == MARKER:
                 continue
             try:
-                entries.append(f"{relative}\0{os.lstat(path).st_size}")
+                info = os.lstat(path)
             except OSError:
                 continue
+            entries.append(f"{relative}\0{info.st_size}")
+            latest = max(latest, info.st_mtime_ns)
     entries.sort()
+    if newest is not None:
+        newest.append(latest)
     return f"{len(entries)} {hashlib.sha256(chr(10).join(entries).encode()).hexdigest()}"
 
 
@@ -182,12 +188,17 @@ def built_from(target: Path) -> str | None:
     """The digest of the inputs ``target`` was last built from (written by ``commit``), or
     None: not plancode's output, unreadable, or built before digests were recorded."""
     try:
-        text = (Path(target) / MARKER).read_text("utf-8", errors="replace")
+        marker = Path(target) / MARKER
+        written = marker.stat().st_mtime_ns
+        text = marker.read_text("utf-8", errors="replace")
     except OSError:
         return None
     lines = text.splitlines()
     files = next((line[len(FILES):].strip() for line in lines if line.startswith(FILES)), None)
-    if files is None or files != _manifest(Path(target)):  # a file deleted or changed since
+    newest: list[int] = []
+    if files is None or files != _manifest(Path(target), newest):  # a file deleted or changed since
+        return None
+    if newest[0] > written:  # a file written after the marker: edited by hand, its size kept
         return None
     for line in lines:
         if line.startswith(INPUTS):
