@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import REPO
 from plancode.cli import main
 
 LINE = re.compile(r"^(?P<path>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<code>PC\d{3}) (?P<sev>error|warning|info) .+$")
@@ -254,3 +255,19 @@ def test_sarif_validates_against_the_sarif_2_1_0_schema(base_repo):
     (finding,) = run["results"]
     assert finding["ruleId"] == "PC101"
     assert finding["locations"][0]["physicalLocation"]["region"] == {"startLine": 8, "startColumn": 5}
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full, a device that is always full")
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github"])
+def test_an_output_that_cannot_be_written_is_said_not_a_traceback(fmt, tmp_path):
+    """Check's output to a full disk (/dev/full) or with no stdout at all (`>&-`): one
+    line on stderr and exit 2, or nothing and the findings' exit code; no traceback."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "plancode", "--locale", "en", "check", "--format", fmt]
+    with open("/dev/full", "w") as full:
+        result = subprocess.run(command, cwd=REPO, stdout=full, stderr=subprocess.PIPE, text=True, env=env)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == "plancode: cannot write the output: No space left on device\n"
+    closed = subprocess.run(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                            env=env, preexec_fn=lambda: os.close(1))
+    assert "Traceback" not in closed.stderr and closed.returncode in (0, 1), closed.stderr

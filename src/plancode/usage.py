@@ -36,6 +36,10 @@ i18n.register({
     "usage-invalid-value": ("{param}: {reason}", "{param}:{reason}"),
     "usage-bad-date": ("{value} is not a date (YYYY-MM-DD)", "{value} 不是日期(格式 YYYY-MM-DD)"),
     "usage-path-missing": ("{path} does not exist", "{path} 不存在"),
+    "usage-output-failed": (
+        "cannot write the output: {reason}",
+        "無法寫出結果:{reason}",
+    ),
 })
 
 
