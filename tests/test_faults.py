@@ -76,6 +76,50 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 # --- a build killed midway ---------------------------------------------------------------------------
 
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+@pytest.mark.skipif(not Path(f"/proc/{os.getpid()}/task/{os.getpid()}/children").exists(),
+                    reason="needs /proc's list of a process's children")
+def test_a_page_worker_killed_ends_the_build_with_a_message_not_a_hang(tmp_path):
+    """The out-of-memory killer takes one of the processes making the pages: the build
+    stops at once with exit 2 and a sentence, and the previous output stays whole (with
+    multiprocessing.Pool it waited forever for that worker's page)."""
+    root = tmp_path / "repo"
+    big_plans(root)
+    first = build(root, cache=tmp_path / "cache")
+    assert first.returncode == 0, first.stderr
+    before_site, before_reports = tree(root / "site"), tree(root / "reports")
+
+    big_plans(root, title="改名的工作流")
+    process = plancode(root, "build", "--no-cache", "--jobs", "2", cache=tmp_path / "cache")
+    deadline = time.monotonic() + 120
+    victim = None
+    while victim is None and process.poll() is None and time.monotonic() < deadline:
+        if any(name.startswith(STAGING) for name in os.listdir(root)):  # the workers come next
+            victim = next(iter(_children(process.pid)), None)
+        if victim is None:
+            time.sleep(0.0002)
+    assert victim, "the build ended before a worker was seen"
+    time.sleep(0.03)  # a worker at work: its page is lost with it
+    os.kill(victim, signal.SIGKILL)
+    try:
+        out, err = process.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.communicate()
+        pytest.fail("the build waited for the killed worker's page")
+    assert process.returncode == 2, (out, err)
+    assert "a process making the pages stopped before its work was done" in err
+    assert "Traceback" not in err
+    assert tree(root / "site") == before_site and tree(root / "reports") == before_reports
+    assert not [name for name in os.listdir(root) if ".plancode-new-" in name]
+
+
 def test_a_build_killed_with_sigkill_while_writing_leaves_the_previous_site_whole(tmp_path):
     root = tmp_path / "repo"
     big_plans(root)

@@ -25,7 +25,6 @@ plan file's last commit (for the dashboard and the workstream pages; nothing out
 from __future__ import annotations
 
 import hashlib
-import itertools
 import os
 import sys
 import time
@@ -58,6 +57,13 @@ i18n.register({
     "build-output-failed": (
         "cannot write {path}: {reason}",
         "無法寫入 {path}:{reason}",
+    ),
+    "build-worker-died": (
+        "a process making the pages stopped before its work was done ({reason}); nothing was "
+        "written and the previous output is as it was: build again (a machine short of memory: "
+        "--jobs 1)",
+        "生成頁面的進程在完成前意外終止({reason});沒有寫入任何內容,之前的輸出保持不變:請重新構建"
+        "(內存不足的機器:加 --jobs 1)",
     ),
     "build-site": (
         "site: {pages} pages, {files} files written to {path}",
@@ -243,6 +249,8 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
 
         keys = PageKeys(plan, _settings(config, state.cwd, commit, names),
                         changed, site.site.file_key)
+    from concurrent.futures.process import BrokenProcessPool
+
     writing = site_dir
     try:
         with output.Tree(site_dir) as site_tree:
@@ -272,6 +280,11 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
                 reports_tree.commit(reports_inputs)
     except output.OutputError as exc:
         _output_exit(exc, messages)
+    except BrokenProcessPool as exc:
+        # a worker killed (by the out-of-memory killer, say): the staging folders are gone,
+        # the previous output is as it was
+        click.echo(f"plancode: {messages('build-worker-died', reason=exc)}", err=True)
+        sys.exit(EXIT_USAGE)
     except OSError as exc:
         # the folder the user named, not the temporary one beside it that failed
         where = _shown(writing, state.cwd)
@@ -476,14 +489,24 @@ def _run(work: _Work, jobs: int | None, label: str, later=lambda: []):
         # objects made before the fork are never collected in the workers: keeping the
         # collector off them saves it touching (and so copying) every page of the plan
         gc.freeze()
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
         try:
-            with multiprocessing.get_context("fork").Pool(jobs) as pool:
-                first = pool.imap_unordered(_make, work.items)
-                rest = later()  # meanwhile
-                for made in itertools.chain(first, pool.imap_unordered(_make, rest) if rest else ()):
-                    yield made
-                    if bar is not None:
-                        bar.update(1)
+            # an executor, not multiprocessing.Pool: a worker that dies (SIGKILL, the
+            # out-of-memory killer) breaks it (BrokenProcessPool, reported by the command)
+            # instead of leaving the build waiting forever for that worker's page
+            with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
+                try:
+                    futures = [pool.submit(_make, item) for item in work.items]
+                    rest = later()  # meanwhile
+                    futures += [pool.submit(_make, item) for item in rest]
+                    for future in as_completed(futures):
+                        yield future.result()
+                        if bar is not None:
+                            bar.update(1)
+                except BaseException:  # a failed write, a broken worker: the rest is not made
+                    pool.shutdown(wait=True, cancel_futures=True)
+                    raise
         finally:
             gc.unfreeze()
             _WORK = None
