@@ -26,7 +26,6 @@ import math
 import os
 import re
 import tempfile
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping
@@ -35,6 +34,7 @@ from ..i18n import is_chinese
 from ..model import Plan
 from ..model.entities import Review
 from .labels import Labels, number, percent
+from .svg import shorten
 
 #: Bump whenever svg.py (or a spec's meaning) changes what a spec looks like: every
 #: cached SVG drawn by an older renderer is then ignored.
@@ -75,22 +75,10 @@ class Chart:
 # --- shared helpers ---------------------------------------------------------------------
 
 
-def _em(text: str) -> float:
-    """Width of ``text`` in ems, roughly: CJK characters are one em, others ~0.6."""
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in text)
-
-
 def _shorten(text: str, max_em: float) -> str:
-    """``text`` cut to ``max_em`` with an ellipsis: the tables carry the full names."""
-    text = " ".join(text.split())
-    if _em(text) <= max_em:
-        return text
-    out = ""
-    for char in text:
-        if _em(out + char) > max_em - 1:
-            break
-        out += char
-    return out.rstrip() + "…"
+    """A spec's label cut to ``max_em`` (a non-CJK character 0.6 em, as the cached specs
+    have always been cut)."""
+    return shorten(text, max_em, latin=0.6)
 
 
 def _month_label(day: dt.date, locale: str, with_year: bool) -> str:

@@ -50,18 +50,20 @@ def _f(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def em(text: str) -> float:
-    """Width of ``text`` in ems, roughly: CJK characters are one em, others ~0.6."""
-    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.58 for c in text)
+def em(text: str, latin: float = 0.58) -> float:
+    """Width of ``text`` in ems, roughly: CJK characters are one em, others ``latin``."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else latin for c in text)
 
 
-def shorten(text: str, max_em: float) -> str:
+def shorten(text: str, max_em: float, latin: float = 0.58) -> str:
+    """``text`` on one line, cut to ``max_em`` with an ellipsis (the tables carry the full
+    names); ``latin``: the width of a non-CJK character, in ems."""
     text = " ".join(str(text).split())
-    if em(text) <= max_em:
+    if em(text, latin) <= max_em:
         return text
     out = ""
     for char in text:
-        if em(out + char) > max_em - 1:
+        if em(out + char, latin) > max_em - 1:
             break
         out += char
     return out.rstrip() + "…"
