@@ -152,6 +152,24 @@ def _wrap(text: str, max_em: float, lines: int = 2) -> list[str]:
     return [line for line in out if line] or [""]
 
 
+def _plot(axis: list[float], dates: list[str], y: float):
+    """The plot area of a chart over time below ``y``, its value ``axis`` labelled on the
+    left: (left, right, top, bottom, x(day), y(value))."""
+    a_lo, a_hi = axis[0], axis[-1]
+    label_w = max(em(_tick_text(v)) for v in axis) * SMALL + 10
+    left, right, top = 8 + label_w, W - 12.0, y + 16
+    bottom = top + 150
+    lo, hi = (dt.date.fromisoformat(d) for d in dates)
+
+    def x(day: dt.date) -> float:
+        return left + (day - lo).days / max((hi - lo).days, 1) * (right - left)
+
+    def yv(value: float) -> float:
+        return bottom - (value - a_lo) / ((a_hi - a_lo) or 1) * (bottom - top)
+
+    return left, right, top, bottom, x, yv
+
+
 def _nice(hi: float, lo: float = 0.0, count: int = 4) -> list[float]:
     """Round axis values from lo to at least hi."""
     span = hi - lo if hi > lo else abs(hi) or 1
@@ -239,17 +257,7 @@ def kpi_trend(spec: dict[str, Any]) -> tuple[str, float, float]:
     vlo, vhi = min(values), max(values)
     span = (vhi - vlo) or abs(vhi) or 1
     axis = _nice(vhi + span * 0.15, max(vlo - span * 0.15, 0) if vlo >= 0 else vlo - span * 0.15)
-    a_lo, a_hi = axis[0], axis[-1]
-    label_w = max(em(_tick_text(v)) for v in axis) * SMALL + 10
-    left, right, top = 8 + label_w, W - 12.0, y + 16
-    bottom = top + 150
-    lo, hi = (dt.date.fromisoformat(d) for d in spec["range"])
-
-    def x(day: dt.date) -> float:
-        return left + (day - lo).days / max((hi - lo).days, 1) * (right - left)
-
-    def yv(value: float) -> float:
-        return bottom - (value - a_lo) / ((a_hi - a_lo) or 1) * (bottom - top)
+    left, right, top, bottom, x, yv = _plot(axis, spec["range"], y)
 
     for value in axis:
         svg.line(left, yv(value), right, yv(value), GRID, 0.8, cls="c-grid")
@@ -283,16 +291,7 @@ def burnup(spec: dict[str, Any]) -> tuple[str, float, float]:
     svg.text(8, y + 2, spec["axis_label"], SMALL, fill=MUTED, cls="c-muted")
     total = max(spec["total"], 1)
     axis = _nice(total * 1.05)
-    label_w = max(em(_tick_text(v)) for v in axis) * SMALL + 10
-    left, right, top = 8 + label_w, W - 12.0, y + 16
-    bottom = top + 150
-    lo, hi = (dt.date.fromisoformat(d) for d in spec["range"])
-
-    def x(day: dt.date) -> float:
-        return left + (day - lo).days / max((hi - lo).days, 1) * (right - left)
-
-    def yv(value: float) -> float:
-        return bottom - value / axis[-1] * (bottom - top)
+    left, right, top, bottom, x, yv = _plot(axis, spec["range"], y)
 
     for value in axis:
         svg.line(left, yv(value), right, yv(value), GRID, 0.8, cls="c-grid")
