@@ -14,9 +14,14 @@ from typing import Any
 from . import i18n
 from .spreadsheet import (
     ID, LAYOUTS, LIST_SEPARATORS, Cell, Directory, Layout, Table, Unreadable, lines, parse_date,
-    parse_days, parse_done, parse_money, parse_percent, parse_quantity, parse_status, parse_yes_no,
-    split_list,
+    parse_days, parse_done, parse_module, parse_money, parse_percent, parse_quantity, parse_repeat,
+    parse_status, parse_yes_no, split_list,
 )
+
+#: a predecessor with a link (SPEC §5.4), as export writes it and Project users type it:
+#: ``直播間升級改造 (FS-3天)``, ``douyin-2026/studio (SS+10)``, ``選品 (SS)``
+_LINK = re.compile(r"^(?P<ref>.+?)\s*\(\s*(?P<type>FS|SS)?\s*(?:(?P<sign>[-+−])\s*(?P<lag>\d{1,4}))?\s*"
+                   r"(?:d|days?|天|日|個?工作日|个?工作日)?\s*\)$", re.IGNORECASE)
 
 
 # --- import: sheets -> plan documents ----------------------------------------------------------
@@ -108,7 +113,31 @@ def import_workstream(table: Table, plan: Any, ident: str, year: int | None, tit
             return item
         raise Unreadable("sheet-unknown-predecessor", value=item)
 
+    def link(cell: Cell, item: str) -> str | dict[str, Any]:
+        """A predecessor as written; with a lag or a start-to-start type, its link. A
+        task whose own name ends in parentheses (線上研討會(3場)) is that task."""
+        try:
+            return predecessor(cell, item)
+        except Unreadable:
+            match = _LINK.match(unicodedata.normalize("NFKC", item))
+            if not match or not (match["type"] or match["lag"]):
+                raise
+        ref = predecessor(cell, match["ref"])
+        lag = int(match["lag"] or 0) * (-1 if match["sign"] in ("-", "−") else 1)
+        kind = (match["type"] or "fs").lower()
+        if not lag and kind == "fs":
+            return ref
+        written: dict[str, Any] = {"task": ref}
+        if lag:
+            written["lag"] = lag
+        if kind != "fs":
+            written["type"] = kind
+        from .commands._writing import Flow
+
+        return Flow(written)
+
     tasks = []
+    module: tuple[str, Cell] | None = None
     for task_id, row in zip(ids, rows):
         task: dict[str, Any] = {"id": task_id}
         name = reader.text(row, "name")
@@ -123,7 +152,7 @@ def import_workstream(table: Table, plan: Any, ident: str, year: int | None, tit
         if "after" in row:
             for item in split_list(row["after"]):
                 try:
-                    after.append(predecessor(row["after"], item))
+                    after.append(link(row["after"], item))
                 except Unreadable as exc:
                     reader.report(row["after"], exc)
         if after:
@@ -148,6 +177,15 @@ def import_workstream(table: Table, plan: Any, ident: str, year: int | None, tit
             task["end"] = end.isoformat()
         elif days:
             task["days"] = days
+        repeat = reader.read(row, "repeat", parse_repeat)
+        if repeat:
+            task["repeat"] = repeat
+        written_module = reader.read(row, "module", parse_module)
+        if written_module and module is None:
+            module = written_module, row["module"]
+        elif written_module and written_module != module[0]:
+            reader.report(row["module"], Unreadable("sheet-module-differs", value=row["module"].text,
+                                                    first=module[1].text))
         progress = reader.read(row, "progress", parse_percent)
         status = reader.read(row, "status", parse_status)
         if status == "done":
@@ -156,7 +194,7 @@ def import_workstream(table: Table, plan: Any, ident: str, year: int | None, tit
             elif progress < 100:
                 reader.report(row["status"], Unreadable("sheet-status-progress", value=row["status"].text,
                                                         progress=_number(progress)))
-        if progress is not None:
+        if progress is not None and not repeat:  # a recurring task's is counted from its reports
             task["progress"] = _number(progress)
         if status in ("blocked", "cancelled"):
             task["status"] = status
@@ -203,6 +241,8 @@ def import_workstream(table: Table, plan: Any, ident: str, year: int | None, tit
         document["goal"] = goal
     if owner:
         document["owner"] = owner
+    if module:
+        document["module"] = module[0]
     document["tasks"] = tasks
     problems = reader.problems + _ignored_notes(table, LAYOUTS["workstream"])
     return Imported([(f"{ident}.yaml", document)], problems, document["title"])

@@ -123,6 +123,19 @@ i18n.register({
         "「{value}」不是有效方向:越高越好(up)或越低越好(down)",
     ),
     "sheet-not-yes-no": ("「{value}」 is not 是 or 否", "「{value}」不是 是 或 否"),
+    "sheet-unknown-repeat": (
+        "「{value}」 is not a repetition: 每週 (weekly) or 每月 (monthly)",
+        "「{value}」不是有效週期:每週(weekly)或每月(monthly)",
+    ),
+    "sheet-unknown-module": (
+        "「{value}」 is not a strategy module: write its key in the strategy's budget allocation "
+        "(e.g. promotion) or its name (推廣策略)",
+        "「{value}」不是策略模塊:請寫策略預算分配中的鍵(例如 promotion)或其名稱(推廣策略)",
+    ),
+    "sheet-module-differs": (
+        "「{value}」 differs from 「{first}」 above: a workstream draws on one strategy module",
+        "「{value}」與上方的「{first}」不同:一個工作流只屬於一個策略模塊",
+    ),
     "sheet-unreadable": ("cannot read {path}: {reason}", "無法讀取 {path}:{reason}"),
     "sheet-old-excel": (
         "{path} is an old .xls workbook: save it as .xlsx (or .csv) in Excel or WPS and import that",
@@ -188,6 +201,13 @@ WORKSTREAM_COLUMNS = (
     Column("resources", "resources", ("資源需求", "资源需求", "resources")),
     Column("notes", "sheet.notes", ("備注", "备注", "備註", "notes")),
 )
+#: SPEC §5.2, §5.5: columns export adds after the template's when the plans use these keys
+#: (a recurring task; a workstream's strategy module, repeated on each row as template 7
+#: 策略拆解與資源分配表 writes it), read back into the plan
+YEAR_WORKSTREAM_COLUMNS = (
+    Column("repeat", "sheet.repeat", ("週期", "周期", "重複", "重复", "週期任務", "周期任务", "repeat", "recurring")),
+    Column("module", "module", ("策略模塊", "策略模块", "模塊", "模块", "module", "strategymodule")),
+)
 #: SPEC §5.4: computed columns export adds to a workstream's sheet for a plan that uses §5;
 #: known on import (no "ignored column" note) and not read back, since they are computed
 FORECAST_COLUMNS = (
@@ -233,7 +253,8 @@ class Layout:
 
 
 LAYOUTS = {
-    "workstream": Layout("workstream", WORKSTREAM_COLUMNS + FORECAST_COLUMNS, frozenset({"name", "owner"})),
+    "workstream": Layout("workstream", WORKSTREAM_COLUMNS + YEAR_WORKSTREAM_COLUMNS + FORECAST_COLUMNS,
+                         frozenset({"name", "owner"})),
     "review": Layout("review", REVIEW_COLUMNS, frozenset({"metric", "target", "actual"})),
     "report": Layout("report", REPORT_COLUMNS, frozenset({"planned", "done"})),
 }
@@ -268,6 +289,10 @@ SHEET_LABELS = {
     "sheet.notes": ("Notes", "備注"),
     "sheet.unit": ("Unit", "單位"),
     "sheet.direction": ("Direction", "方向"),
+    "sheet.repeat": ("Repeat", "週期"),
+    "sheet.repeat.weekly": ("Weekly", "每週"),
+    "sheet.repeat.monthly": ("Monthly", "每月"),
+    "sheet.lag_unit": ("d", "天"),  # a link's lag: 直播間升級改造 (FS-3天)
     # SPEC §5 figures (export only)
     "sheet.forecast_end": ("Forecast end", "預測結束"),
     "sheet.slip": ("Slip (days)", "延期(天)"),
@@ -531,6 +556,32 @@ def parse_status(cell: Cell) -> str:
     if status is None:
         raise Unreadable("sheet-unknown-status", value=cell.text)
     return status
+
+
+REPEAT_WORDS = {"weekly": "weekly", "每週": "weekly", "每周": "weekly", "週": "weekly", "周": "weekly",
+                "monthly": "monthly", "每月": "monthly", "月": "monthly"}
+
+
+def parse_repeat(cell: Cell) -> str:
+    """SPEC §5.2: ``每週`` → weekly, ``每月`` → monthly."""
+    repeat = REPEAT_WORDS.get(unicodedata.normalize("NFKC", cell.text).lower())
+    if repeat is None:
+        raise Unreadable("sheet-unknown-repeat", value=cell.text)
+    return repeat
+
+
+def parse_module(cell: Cell) -> str:
+    """SPEC §5.5: a strategy module by its key (``promotion``) or by the name the site and
+    the export give it in any locale (推廣策略, 推广策略, Promotion)."""
+    from .render.labels import LABELS
+
+    text = unicodedata.normalize("NFC", cell.text)
+    for key, names in LABELS.items():
+        if key.startswith("module.") and (text in names or text == i18n.simplified(names[1])):
+            return key.removeprefix("module.")
+    if ID.match(text):
+        return text
+    raise Unreadable("sheet-unknown-module", value=cell.text)
 
 
 DONE_WORDS = {"是": "yes", "yes": "yes", "完成": "yes", "已完成": "yes", "否": "no", "no": "no",

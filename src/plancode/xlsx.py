@@ -16,7 +16,8 @@ import unicodedata
 from typing import Any, Iterable
 
 from .spreadsheet import (
-    FORECAST_COLUMNS, REPORT_COLUMNS, REVIEW_COLUMNS, WORKSTREAM_COLUMNS, Directory, header_label,
+    FORECAST_COLUMNS, REPORT_COLUMNS, REVIEW_COLUMNS, WORKSTREAM_COLUMNS, YEAR_WORKSTREAM_COLUMNS, Directory,
+    header_label,
 )
 from .views import tables as view_tables
 
@@ -40,8 +41,9 @@ def workbook(plan: Any, tables: Iterable[str], locale: str, as_of: dt.date) -> b
     used: set[str] = set()
     wanted = set(tables)
     if "tasks" in wanted:
+        columns = _gantt_columns(plan)
         for stream in plan.workstreams.values():
-            _gantt_sheet(book, _sheet_name(stream.id, used), plan, stream, names, locale)
+            _gantt_sheet(book, _sheet_name(stream.id, used), plan, stream, names, locale, columns)
     if "tasks" in wanted and plan.year:  # SPEC §5.1, §5.5: pace and modules, from the view tables
         _goal_pace_sheet(book, _sheet_name("goals", used), plan, locale)
         _modules_sheet(book, _sheet_name("modules", used), plan, locale)
@@ -133,27 +135,47 @@ def _display_width(value: Any) -> int:
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in longest)
 
 
-def _gantt_sheet(book: Any, name: str, plan: Any, stream: Any, names: Directory, locale: str) -> None:
+def _gantt_columns(plan: Any) -> tuple[Any, ...]:
+    """Template 2's columns; after them, the §5 keys the plans use (recurring tasks, strategy
+    modules) and, for a plan that uses §5, the forecast: a plan without them gets the
+    workbook it always had."""
+    used = {"repeat": any(t.repeat for t in plan.tasks.values()),
+            "module": any(w.module for w in plan.workstreams.values())}
+    return (WORKSTREAM_COLUMNS + tuple(c for c in YEAR_WORKSTREAM_COLUMNS if used[c.key])
+            + (FORECAST_COLUMNS if plan.year else ()))
+
+
+def _predecessor_text(plan: Any, stream: Any, counts: dict[str, int], link: tuple[str, int, str],
+                      locale: str) -> str:
+    """A predecessor as the sheet names it: by name in its own workstream (by id when two
+    tasks share the name), else WORKSTREAM/TASK; a link with a lag or start-to-start as
+    Project writes it, ``直播間升級改造 (FS-3天)``, ``studio (SS)``."""
+    full, lag, kind = link
+    other = plan.tasks[full]
+    text = (other.name if counts.get(other.name) == 1 else other.id) if other.workstream == stream.id else full
+    if lag:
+        return f"{text} ({kind.upper()}{lag:+d}{header_label('sheet.lag_unit', locale)})"
+    return f"{text} (SS)" if kind == "ss" else text
+
+
+def _gantt_sheet(book: Any, name: str, plan: Any, stream: Any, names: Directory, locale: str,
+                 columns: tuple[Any, ...]) -> None:
     from .render.labels import Labels
+    from .views.names import Names
 
     labels = Labels(locale)
     sheet = book.create_sheet(name)
-    columns = WORKSTREAM_COLUMNS + (FORECAST_COLUMNS if plan.year else ())
     keys = [c.key for c in columns]
     headers = [header_label(c.label, locale) for c in columns]
     tasks = [plan.tasks[t] for t in stream.tasks]
     counts: dict[str, int] = {}
     for task in tasks:
         counts[task.name] = counts.get(task.name, 0) + 1
+    module = Names(plan, labels).module(stream.module) if stream.module else ""
     rows = []
     for task in tasks:
-        after = []
-        for predecessor in task.predecessors:
-            other = plan.tasks[predecessor]
-            if other.workstream == stream.id:
-                after.append(other.name if counts.get(other.name) == 1 else other.id)
-            else:
-                after.append(predecessor)
+        links = task.links or tuple((p, 0, "fs") for p in task.predecessors)
+        after = [_predecessor_text(plan, stream, counts, link, locale) for link in links]
         values = {
             "id": task.id, "name": task.name, "owner": names.person_label(task.owner),
             "start": task.start, "end": task.end, "days": task.days, "after": "、".join(after),
@@ -165,7 +187,8 @@ def _gantt_sheet(book: Any, name: str, plan: Any, stream: Any, names: Directory,
             "deliverable": task.deliverable, "metric": _metric_text(task.metric),
             "budget": task.budget, "milestone": labels("done.yes") if task.milestone else "",
             "goal": task.goal or "", "support": "、".join(names.department_label(d) for d in task.support),
-            "resources": task.resources, "notes": task.notes,
+            "resources": task.resources, "notes": task.notes, "module": module,
+            "repeat": header_label(f"sheet.repeat.{task.repeat}", locale) if task.repeat else "",
         }
         if plan.year:  # SPEC §5.4: the forecast end and its slip, as export's tasks table has them
             record = _record(view_tables.TASK_COLUMNS + view_tables.TASK_YEAR_COLUMNS, view_tables.task_values(task, True))
