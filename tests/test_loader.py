@@ -3,6 +3,7 @@ traceback."""
 
 from __future__ import annotations
 
+import re
 import time
 import tracemalloc
 from pathlib import Path
@@ -10,7 +11,10 @@ from pathlib import Path
 import pytest
 
 from plancode.i18n import Messages
-from plancode.loader import HAVE_LIBYAML, Limits, guess_encoding, load_text
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from plancode.loader import HAVE_LIBYAML, Limits, _check_depth, guess_encoding, load_text
 
 EN = Messages("en")
 
@@ -214,3 +218,41 @@ def test_a_key_is_one_shared_string_however_often_it_is_written():
     first, second = (list(task) for task in doc.data["tasks"])
     assert first == second == ["id", "name", "owner"]
     assert all(a is b for a, b in zip(first, second))
+
+
+def reference_depth_check(data: bytes, limit: int) -> bool:
+    """The depth bound as first written (one pattern each, tried at every byte): whether
+    it refuses ``data``. The fast scans of loader._check_depth must agree with it."""
+    if not re.search(rb"(?m)^[ \t?:-]{48}", data):
+        openers = data.count(b"[") + data.count(b"{")
+        if openers <= limit // 2:
+            return False
+        if limit >= 52 and 8 * openers <= len(data):
+            bare = data
+            for _ in range(limit // 2):
+                if b"[" not in bare and b"{" not in bare:
+                    return False
+                reduced = re.sub(rb"\[[^\[\]{}]*\]|\{[^\[\]{}]*\}", b"", bare)
+                if reduced == bare:
+                    break
+                bare = reduced
+    depth = deepest = 0
+    for match in re.finditer(rb"[\[\]{}]", data):
+        depth = depth + 1 if match.group() in b"[{" else max(depth - 1, 0)
+        deepest = max(deepest, depth)
+    indent = max((len(m) for m in re.findall(rb"(?m)^[ \t?:-]+", data)), default=0)
+    return deepest + indent // 2 + 1 > limit
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["[", "]", "{", "}", "[a]", "{b}", "\n", " " * 8, " " * 47, "-", "?", ":",
+                                 "\t", "x, ", "'[q'", "\n" + " " * 48]), max_size=120),
+       st.sampled_from([8, 20, 52, 64, 100]))
+def test_the_fast_depth_scans_refuse_what_the_plain_patterns_refuse(parts, limit):
+    data = "".join(parts).encode()
+    try:
+        _check_depth(data, limit)
+        refused = False
+    except Exception:  # noqa: BLE001 - the loader's own refusal
+        refused = True
+    assert refused == reference_depth_check(data, limit), (data, limit)

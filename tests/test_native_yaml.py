@@ -9,6 +9,7 @@ would have reported.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -147,3 +148,24 @@ def test_the_text_a_document_keeps_holds_no_second_utf8_copy():
     assert problems == [] and doc.data["departments"][0]["name"] == "市場部"
     assert native_yaml.parse(doc.text) is not native_yaml.FALLBACK  # the native path read it
     assert sys.getsizeof(doc.text) == sys.getsizeof(data.decode())
+
+
+#: what YAML calls not printable, and the YAML 1.1 line breaks, as a character class over
+#: the text: the definition that native_yaml's scans of the UTF-8 bytes must agree with
+NOT_PRINTABLE = re.compile("[^\x09\x0A\x0D\x20-\x7E\xA0-\u2027\u202A-\uD7FF\uE000-\uFFFD"
+                           "\U00010000-\U0010FFFF]|\r(?!\n)")
+EDGES = "\x00\x01\x08\t\n\x0b\x0c\r\x1f !~\x7f\x80\x85\x9f\xa0\xbf\xc2\u2027\u2028\u2029\u202a" \
+        "\ud7ff\ue000\ufeff\ufffd\ufffe\uffff\U00010000\U0010ffff任務市場"
+
+
+@SETTINGS
+@given(st.text(alphabet=st.sampled_from(EDGES), max_size=12), st.text(max_size=20))
+def test_characters_yaml_does_not_allow_are_found_in_the_bytes_as_in_the_text(edges, anything):
+    for text in (edges, anything + edges, edges + anything):
+        if any("\ud800" <= ch <= "\udfff" for ch in text):
+            continue  # a lone surrogate has no UTF-8 form: parse() hands such a text to PyYAML
+        assert native_yaml._not_printable(text.encode()) == bool(NOT_PRINTABLE.search(text)), repr(text)
+
+
+def test_a_lone_surrogate_goes_to_pyyaml():
+    assert native_yaml.parse("name: a\ud800b\n") is native_yaml.FALLBACK

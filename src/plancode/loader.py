@@ -119,8 +119,16 @@ class Document:
         )
 
 
-_DEPTH_SUSPECT = re.compile(rb"(?m)^[ \t?:-]{48}")
+#: a line indented by 48 or more of these (``^`` in multi-line mode, written as two
+#: patterns: one opening with a newline is a fast scan for it, ``(?m)^`` is tried at every
+#: byte, 0.044 s against 0.010 s for the 626 files of 10,000 tasks)
+_DEPTH_SUSPECT_FIRST = re.compile(rb"[ \t?:-]{48}")
+_DEPTH_SUSPECT = re.compile(rb"\n[ \t?:-]{48}")
+#: innermost [..] and {..}: one pattern when the text has both, else the one that can
+#: match (a pattern opening with a literal is a fast scan; the alternation is not)
 _INNERMOST = re.compile(rb"\[[^\[\]{}]*\]|\{[^\[\]{}]*\}")
+_INNERMOST_SQUARE = re.compile(rb"\[[^\[\]{}]*\]")
+_INNERMOST_CURLY = re.compile(rb"\{[^\[\]{}]*\}")
 
 
 def _check_depth(data: bytes, limit: int) -> None:
@@ -128,9 +136,9 @@ def _check_depth(data: bytes, limit: int) -> None:
 
     LibYAML's composer recurses once per level (it crashes the interpreter near 100,000
     levels and takes seconds at 20,000), so depth is bounded on the raw text first. The
-    common case costs two C-level scans; the fine estimate runs only on suspects.
+    common case costs a few C-level scans; the fine estimate runs only on suspects.
     """
-    if not _DEPTH_SUSPECT.search(data):
+    if not (_DEPTH_SUSPECT_FIRST.match(data) or _DEPTH_SUSPECT.search(data)):
         openers = data.count(b"[") + data.count(b"{")
         if openers <= limit // 2:
             return
@@ -139,9 +147,11 @@ def _check_depth(data: bytes, limit: int) -> None:
         if limit >= 52 and 8 * openers <= len(data):
             bare = data  # innermost [..] and {..} taken out, a level a round
             for _ in range(limit // 2):
-                if b"[" not in bare and b"{" not in bare:
+                square, curly = b"[" in bare, b"{" in bare
+                if not square and not curly:
                     return
-                reduced = _INNERMOST.sub(b"", bare)
+                innermost = _INNERMOST if square and curly else _INNERMOST_SQUARE if square else _INNERMOST_CURLY
+                reduced = innermost.sub(b"", bare)
                 if reduced == bare:
                     break  # a bracket in quoted text: the fine estimate below
                 bare = reduced
