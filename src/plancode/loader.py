@@ -270,6 +270,24 @@ def store_documents(pending: list[tuple[Path, str, Any]]) -> None:
         _store_document(cache, key, value)
 
 
+def store_parsed(path: Path, messages: Messages, limits: Limits, cache: Path) -> None:
+    """Write the parse cache entry of the file at ``path`` unless it is there already:
+    what :func:`load_file` would have stored (nothing for a file with a problem). Best
+    effort, as every cache write: a file that cannot be read is left to the reader."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return
+    if len(data) > limits.max_file_bytes:
+        return
+    key = _cache_key(data, limits)
+    if os.path.exists(os.path.join(cache, key[:2], key)):
+        return
+    document, problems = _load_text(data, path, path.name, messages, limits)
+    if document is not None and not problems:
+        _store_document(cache, key, document.data)
+
+
 #: bump when what a parse produces changes shape
 _CACHE_FORMAT = 1
 

@@ -41,8 +41,7 @@ def can_fork() -> bool:
 
 class Helper:
     """A forked process sending back each item ``job()`` yields (anything ``marshal``
-    holds), then running ``after(posted)``, whose result nobody reads; ``posted`` yields
-    the items this process gives :meth:`post` (none if it never does).
+    holds), then running ``after()``, whose result nobody reads.
 
     :meth:`results` yields the items as they arrive. It stops early when the helper
     stopped sending (it raised, died, or sent something damaged), and :attr:`complete`
@@ -51,15 +50,13 @@ class Helper:
     """
 
     def __init__(self, job: Callable[[], Iterable[Any]],
-                 after: Callable[[Iterator[Any]], None] = lambda posted: None):
+                 after: Callable[[], None] = lambda: None):
         read, write = os.pipe()
-        inbox_read, inbox_write = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:  # pragma: no cover - the child; coverage does not follow it
             status = 1
             try:
                 os.close(read)
-                os.close(inbox_write)
                 # all made before any is sent: a pipe holds 64 kB, and a helper blocked on
                 # it until the parent reads would do its work after the parent's, not beside
                 records = []
@@ -70,8 +67,7 @@ class Helper:
                 with os.fdopen(write, "wb") as out:
                     out.writelines(records)
                 del records
-                with os.fdopen(inbox_read, "rb") as inbox:
-                    after(_items(inbox, []))
+                after()
                 status = 0
             except BaseException:  # noqa: BLE001 - the parent does the work instead
                 pass
@@ -80,17 +76,15 @@ class Helper:
                 os._exit(status)
         try:
             os.close(write)
-            os.close(inbox_read)
             self._source = os.fdopen(read, "rb")
         except BaseException:  # Ctrl-C just after the fork: no one would wait for the helper
-            for fd in (write, inbox_read, read, inbox_write):
+            for fd in (write, read):
                 try:
                     os.close(fd)
                 except OSError:
                     pass
             os.waitpid(self.pid, 0)
             raise
-        self._inbox: int | None = inbox_write
         self._ended = False
         self._complete: list[bool] = []
 
@@ -105,30 +99,10 @@ class Helper:
         finally:
             self._source.close()
 
-    def post(self, items: Iterable[Any]) -> None:
-        """Give the helper's ``after`` these items (once; best effort: a helper that is
-        gone gets nothing)."""
-        if self._inbox is None:
-            return
-        records = []
-        for item in items:
-            data = marshal.dumps(item)
-            records += (len(data).to_bytes(8, "little"), data)
-        records.append(_END)
-        try:
-            with os.fdopen(self._inbox, "wb") as out:
-                self._inbox = None
-                out.writelines(records)
-        except OSError:  # the helper is gone (its after() failed): nothing to give it
-            pass
-
     def wait(self) -> None:
-        """Wait for the helper to end (closing our ends of the pipes first, so that it
-        can neither block on sending what nobody reads nor wait for more items)."""
+        """Wait for the helper to end (closing our end of the pipe first, so that it
+        cannot block on sending what nobody reads)."""
         self._source.close()
-        if self._inbox is not None:
-            os.close(self._inbox)
-            self._inbox = None
         if not self._ended:
             self._ended = True
             try:

@@ -526,14 +526,16 @@ def _goal_in_period(goal: Goal, strategy: Strategy | None, ctx: Context) -> Iter
 
 
 def _task_in_period(task: Task, strategy: Strategy | None, ctx: Context) -> Iterator[Finding]:
-    record = _record("task", task.name, ctx)
+    # the record's words only for a finding: formatted for each of 10,000 tasks they were
+    # most of this rule's 0.04 s
     if _outside(strategy, task.end):
         # the end is computed from `days:` when `end:` is not written (never both)
         pointer = ("end",) if "end" in _raw(task.source) else ("days",)
-        yield _outside_finding(record, "end", task.end.isoformat(), task.source, pointer, strategy, ctx)
+        yield _outside_finding(_record("task", task.name, ctx), "end", task.end.isoformat(), task.source,
+                               pointer, strategy, ctx)
     elif task.start_written and _outside(strategy, task.start):
-        yield _outside_finding(record, "start", task.start.isoformat(), task.source, ("start",),
-                               strategy, ctx)
+        yield _outside_finding(_record("task", task.name, ctx), "start", task.start.isoformat(), task.source,
+                               ("start",), strategy, ctx)
 
 
 def _raw(source: Source) -> dict[str, Any]:
