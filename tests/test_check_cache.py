@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import marshal
 import os
 from pathlib import Path
 
@@ -19,16 +19,15 @@ tasks:
 
 
 def _entries() -> list[Path]:
-    return sorted((Path(os.environ["XDG_CACHE_HOME"]) / "plancode" / "check").glob("*.json"))
+    return sorted((Path(os.environ["XDG_CACHE_HOME"]) / "plancode" / "check").glob("*.marshal"))
 
 
 def _tamper(marker: str) -> None:
     """Rewrite every stored finding's message: a replay then shows the marker."""
     for entry in _entries():
-        stored = json.loads(entry.read_text("utf-8"))
-        for problem in stored["problems"]:
-            problem["message"] = marker
-        entry.write_text(json.dumps(stored), encoding="utf-8")
+        files, problems = marshal.loads(entry.read_bytes())
+        problems = [(*problem[:5], marker, *problem[6:]) for problem in problems]
+        entry.write_bytes(marshal.dumps((files, problems)))
 
 
 def test_identical_inputs_replay_the_stored_findings(base_repo):
@@ -63,15 +62,18 @@ def test_any_change_to_the_inputs_is_a_miss(base_repo):
 def test_a_damaged_entry_is_a_miss(base_repo):
     base_repo.write("plans/ws.yaml", WS)
     base_repo.run("check")
-    for entry in _entries():
-        entry.write_text("{not json", encoding="utf-8")
-    result = base_repo.run("check")
-    assert result.exit_code == 1 and "`onwer` is not a field" in result.output
+    (entry,) = _entries()
+    whole = entry.read_bytes()
+    files, problems = marshal.loads(whole)
+    for damaged in (b"{not json", whole[:len(whole) // 2], marshal.dumps((files, [("a",)])),
+                    marshal.dumps((files, [(*problems[0][:4], 99, *problems[0][5:])])),  # no such severity
+                    marshal.dumps({"files": files})):
+        entry.write_bytes(damaged)
+        result = base_repo.run("check")
+        assert result.exit_code == 1 and "`onwer` is not a field" in result.output, damaged
 
 
 # --- the parse cache: files read cleanly before are not parsed again ---------------------------
-
-import marshal  # noqa: E402
 
 VALID_WS = WS.replace("onwer", "owner") + """    start: 2024-06-01
     end: 2024-06-10

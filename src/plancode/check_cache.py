@@ -13,9 +13,8 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
+import marshal
 import os
-from dataclasses import fields
 from pathlib import Path
 from typing import Iterable
 
@@ -25,7 +24,7 @@ from .problems import Problem, Severity
 from .loader import write_atomically
 from .workspace import UsageError, discover
 
-FORMAT = 1  # bump when the stored shape changes
+FORMAT = 2  # bump when the stored shape changes
 
 
 def cache_dir() -> Path:
@@ -90,10 +89,11 @@ def check_key(config: Config, paths: list[Path] | None, cwd: Path, options: Iter
 
 def load(key: str) -> tuple[int, list[Problem]] | None:
     try:
-        stored = json.loads((cache_dir() / "check" / f"{key}.json").read_text("utf-8"))
-        problems = [Problem(**{**p, "severity": Severity[p["severity"]]}) for p in stored["problems"]]
-        return int(stored["files"]), problems
-    except (OSError, ValueError, KeyError, TypeError):
+        files, records = marshal.loads((cache_dir() / "check" / f"{key}.marshal").read_bytes())
+        problems = [Problem(path, line, column, code, Severity(severity), message, hint, scope)
+                    for path, line, column, code, severity, message, hint, scope in records]
+        return int(files), problems
+    except (OSError, ValueError, EOFError, KeyError, TypeError):  # absent or damaged: a miss
         return None
 
 
@@ -125,15 +125,12 @@ def prune(folder: Path, now: float | None = None) -> None:
         pass
 
 
-_FIELDS = tuple(f.name for f in fields(Problem))
-
-
 def store(key: str, files: int, problems: list[Problem]) -> None:
-    """Best effort: a cache that cannot be written costs time, never the result."""
+    """Best effort: a cache that cannot be written costs time, never the result. Stored
+    with ``marshal``, one tuple a problem: JSON took 0.04-0.09 s for the 5,600 problems
+    of a noisy 10,000-task check (its dicts, then the encoder), marshal 5 ms."""
     folder = cache_dir() / "check"
     prune(folder)
-    # field by field: dataclasses.asdict copies each value deeply (0.1 s for 5,900 problems)
-    records = [{name: getattr(p, name) for name in _FIELDS} | {"severity": p.severity.name} for p in problems]
-    # made whole by json's C encoder: json.dump writes chunk by chunk from Python (0.1 s more)
-    text = json.dumps({"files": files, "problems": records}, ensure_ascii=False)
-    write_atomically(folder, f"{key}.json", text.encode("utf-8"))
+    records = [(p.path, p.line, p.column, p.code, int(p.severity), p.message, p.hint, p.scope_line)
+               for p in problems]
+    write_atomically(folder, f"{key}.marshal", marshal.dumps((files, records)))

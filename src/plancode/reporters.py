@@ -65,11 +65,12 @@ def text(report: Report) -> str:
     fix on an indented line below, and a summary."""
     lines: list[str] = []
     previous = None
+    words = {severity: report.messages.severity(severity) for severity in Severity}  # once, not per line
     for p in report.problems:
         if previous is not None and p.path != previous:
             lines.append("")
         previous = p.path
-        severity = report.messages.severity(p.severity)
+        severity = words[p.severity]
         where = f"{_safe(p.path)}:{p.line}:{p.column}:"
         if report.color:
             where = f"{_BOLD}{where}{_RESET}"

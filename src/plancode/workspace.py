@@ -493,8 +493,9 @@ def _load_workspace(
         problems.extend(_lint(plan, ctx, selected, reported, helpers if ws.processes > 1 else None))
     by_path = {d.display: d for d in ws.documents + invalid}
     lines = _SuppressionLines()
+    overridden = config.rules  # severities set in plancode.yaml (few): a new problem only for those
     ws.problems = sorted(
-        p.with_severity(config.rules.get(p.code, p.severity)) for p in problems
+        p.with_severity(overridden[p.code]) if p.code in overridden else p for p in problems
         if selected(p.code) and not _dropped(p, config, by_path.get(p.path), cwd, lines)
     )
     return ws
