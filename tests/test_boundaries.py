@@ -199,7 +199,7 @@ def test_export_to_a_full_disk_is_a_clear_message(plans, fmt):
         result = subprocess.run([sys.executable, "-m", "plancode", "--locale", "en", "export", "--format", fmt],
                                 cwd=plans.root, env=env, stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
     assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
-    assert result.stderr == "plancode: cannot write stdout: No space left on device\n"
+    assert result.stderr == "plancode: cannot write the output: No space left on device\n"
 
 
 def test_export_never_replaces_a_device_or_a_pipe_even_forced(plans):

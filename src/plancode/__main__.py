@@ -1,3 +1,21 @@
-from .cli import main
+"""``python -m plancode`` and the ``plancode`` command (pyproject.toml's entry point).
 
-main()
+The command line is imported inside :func:`main`, so that Ctrl-C while it loads (click,
+the catalogue: the first tenth of a second) ends as Ctrl-C later does — exit 130, no
+traceback (:mod:`plancode.stdio`)."""
+
+from __future__ import annotations
+
+
+def main() -> None:
+    try:
+        from .cli import main as command_line
+    except KeyboardInterrupt:
+        from .stdio import interrupted
+
+        interrupted()
+    command_line()
+
+
+if __name__ == "__main__":
+    main()

@@ -8,7 +8,6 @@ for matplotlib, jinja2 or git.
 from __future__ import annotations
 
 import datetime as dt
-import errno
 import functools
 import os
 import sys
@@ -261,21 +260,10 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, select: str | None, i
             gc.freeze()
         if key:
             check_cache.store(key, files, problems)
-    # no stdout at all (`plancode check >&-`): nothing is written, the exit code still says
-    color = fmt == "text" and sys.stdout is not None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    # an output that cannot be written (a full disk, no stdout at all): plancode.stdio, for every command
+    color = fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     report = Report(problems, files, Messages(config.locale), color, state.cwd)
-    try:
-        click.echo(REPORTERS[fmt](report), nl=False)
-    except OSError as exc:
-        if exc.errno == errno.EPIPE:  # the reader left (`| head -1`): click's own quiet exit
-            raise
-        # a full disk, a terminal gone: said once, and what stays buffered goes nowhere at exit
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        os.close(devnull)
-        message = Messages(config.locale)("usage-output-failed", reason=exc.strerror or str(exc))
-        click.echo(f"plancode: {message}", err=True)
-        sys.exit(EXIT_USAGE)
+    click.echo(REPORTERS[fmt](report), nl=False)
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     sys.exit(EXIT_FINDINGS if any(p.severity in failing for p in problems) else EXIT_CLEAN)
 

@@ -162,18 +162,25 @@ def run(main: Any, group: click.Group, args: Sequence[str] | None, prog_name: st
     if not standalone_mode:
         return main(args, prog_name, complete_var, standalone_mode=False, **extra)
     argv = list(sys.argv[1:] if args is None else args)
-    from . import helptext
+    from . import helptext, stdio
 
     helptext.ARGS[:] = argv  # --help is written in the locale these name
+    restore = stdio.guard()  # every command's stdout and Ctrl-C alike (plancode.stdio)
     try:
-        rv = main(argv, prog_name, complete_var, standalone_mode=False, **extra)
-    except click.UsageError as exc:
-        show(exc, argv)
-        sys.exit(exc.exit_code)
-    except click.ClickException as exc:
-        exc.show()
-        sys.exit(exc.exit_code)
-    except click.Abort:
-        click.echo("Aborted!", err=True)
-        sys.exit(1)
-    sys.exit(rv if isinstance(rv, int) else 0)
+        try:
+            rv = main(argv, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:
+            show(exc, argv)
+            sys.exit(exc.exit_code)
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:  # Ctrl-C in a command: click has ended the ^C line
+            stdio.interrupted(line_break=False)
+        except stdio.OutputFailed as exc:
+            stdio.output_failed(exc, configured_locale(argv))
+        sys.exit(rv if isinstance(rv, int) else 0)
+    except KeyboardInterrupt:
+        stdio.interrupted()
+    finally:
+        restore()

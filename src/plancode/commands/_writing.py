@@ -242,39 +242,25 @@ def emit(data: str | bytes | TextWriter, output: Path | None, force: bool, messa
         write_or_exit(target, raw, force, messages, inside, cwd)
         click.echo(messages("write-wrote", path=shown(target, cwd)), err=True)
         return
-    try:
-        if callable(data):
-            # UTF-8 whatever the console's code page (JSON and CSV are UTF-8), written as made
-            sys.stdout.flush()
-            stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
-            try:
-                data(stdout)
-                stdout.flush()
-            finally:
-                stdout.detach()  # sys.stdout's buffer stays open for what follows
-            return
-        if isinstance(data, str):
-            click.echo(data, nl=False)
-            sys.stdout.flush()
-            return
+    # stdout that cannot be written (a full disk): plancode.stdio, as for every command
+    if callable(data):
+        # UTF-8 whatever the console's code page (JSON and CSV are UTF-8), written as made
         sys.stdout.flush()
-        stdout = sys.stdout.buffer
-        if stdout.isatty():
-            click.echo(f"plancode: {messages('write-binary-tty')}", err=True)
-            sys.exit(2)
-        stdout.write(raw)
-        stdout.flush()
-    except OSError as exc:  # stdout on a full disk (ENOSPC), or a closed pipe
-        stdout_failed(exc, messages)
-
-
-def stdout_failed(exc: OSError, messages: i18n.Messages) -> None:
-    """One line on stderr and exit 2; what is still buffered for stdout is dropped, so
-    that Python's flush at exit does not fail again with a traceback."""
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass
-    click.echo(f"plancode: {messages('write-failed', path='stdout', reason=exc.strerror or exc)}", err=True)
-    sys.exit(2)
+        stdout = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+        try:
+            data(stdout)
+            stdout.flush()
+        finally:
+            stdout.detach()  # sys.stdout's buffer stays open for what follows
+        return
+    if isinstance(data, str):
+        click.echo(data, nl=False)
+        sys.stdout.flush()
+        return
+    sys.stdout.flush()
+    stdout = sys.stdout.buffer
+    if stdout.isatty():
+        click.echo(f"plancode: {messages('write-binary-tty')}", err=True)
+        sys.exit(2)
+    stdout.write(raw)
+    stdout.flush()
