@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from plancode.config import Config
-from plancode.parallel import Helper, can_fork
+from plancode.parallel import Claims, Helper, can_fork
 from plancode.workspace import PARALLEL_FILES, load_workspace
 
 BENCH = Path(__file__).resolve().parent.parent / "bench"
@@ -151,3 +151,21 @@ def test_ctrl_c_while_reading_leaves_no_helper_behind(findings_repo, tmp_path):
         for pid in helpers:  # reaped by the check itself: gone, not a zombie left to init
             assert not Path(f"/proc/{pid}").exists(), Path(f"/proc/{pid}/stat").read_text()
     assert tried
+
+
+def test_claims_give_each_number_to_exactly_one_process():
+    claims = Claims(400)
+
+    def claim_slowly():
+        for number in claims:
+            time.sleep(0.001)  # a file's work: the other process claims meanwhile
+            yield number
+
+    helper = Helper(lambda: claim_slowly())
+    own = list(claim_slowly())
+    claims.close()
+    theirs = list(helper.results())
+    helper.wait()
+    assert helper.complete and sorted(own + theirs) == list(range(400))
+    assert own and theirs  # both took part
+    assert list(claims) == []  # closed: nothing more, no error

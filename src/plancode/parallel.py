@@ -3,7 +3,8 @@
 A cold check of 10,000 tasks is one process doing, in order, reading and parsing 626
 files, building the model, the rules and, when there are thousands of findings,
 locating each in its file. On a second CPU a forked process (:class:`Helper`) takes
-part of that work — half of the files to read, half of the files with findings to
+part of that work — the files to read, taken one at a time by whichever process is free
+(:class:`Claims`), the tracking rules and the files with their findings to
 locate — and sends its results back through a pipe with ``marshal``; after that it
 may do work nobody waits for (writing the parse cache), and the pipeline waits for it
 before it returns, so no process outlives the command.
@@ -109,6 +110,48 @@ class Helper:
                 os.waitpid(self.pid, 0)
             except ChildProcessError:  # pragma: no cover - already reaped
                 pass
+
+
+class Claims:
+    """The numbers 0 … ``count`` − 1 shared out, first come first served, between this
+    process and the helpers it forks after making this: each iterates and gets the next
+    number nobody took. So the two finish together however fast each runs (a core shared
+    with another program, a process that had other work first), where a fixed half each
+    leaves one waiting for the other.
+
+    A pipe holding the numbers, 4 bytes each, which every process reads 4 bytes at a time:
+    Linux copies one read from a pipe under the pipe's lock, so no number is read twice or
+    split. All are written before anyone reads (a pipe holds 64 kB: 16,384 numbers; the
+    caller claims groups of items when it has more).
+    """
+
+    SIZE = 4
+    MOST = 65536 // SIZE
+
+    def __init__(self, count: int):
+        if count > self.MOST:
+            raise ValueError(f"at most {self.MOST} claims")
+        self._read, write = os.pipe()
+        try:
+            os.write(write, b"".join(number.to_bytes(self.SIZE, "little") for number in range(count)))
+        finally:
+            os.close(write)
+
+    def __iter__(self) -> Iterator[int]:
+        while True:
+            try:
+                data = os.read(self._read, self.SIZE)
+            except OSError:  # closed: nothing more to claim here
+                return
+            if len(data) < self.SIZE:
+                return
+            yield int.from_bytes(data, "little")
+
+    def close(self) -> None:
+        try:
+            os.close(self._read)
+        except OSError:
+            pass
 
 
 def _items(source: BinaryIO, complete: list[bool]) -> Iterator[Any]:

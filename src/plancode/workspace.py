@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator
 from .config import Config, config_from_data, find_config
 from .i18n import Messages, register
 from .loader import Document, display_path, load_file, store_documents, store_parsed
-from .parallel import Helper, can_fork, cpus
+from .parallel import Claims, Helper, can_fork, cpus
 from .problems import Finding, Problem, Severity
 
 if TYPE_CHECKING:
@@ -300,9 +300,10 @@ def _read_files(
     documents: list[Document], invalid: list[Document], findings: list[Finding], problems: list[Problem],
 ) -> Helper | None:
     """Read and validate ``files`` into the lists as :func:`validate_loaded` does, in
-    their order; with a helper process reading and validating every second file when
-    there are enough files, more than one CPU and a platform that forks. Returns the
-    helper (still writing the parse cache: wait for it), or None.
+    their order; with a helper process when there are enough files, more than one CPU
+    and a platform that forks: the two take the files one at a time, whichever is free
+    (:class:`plancode.parallel.Claims`), while this process also imports the model and the
+    rules. Returns the helper (still writing the parse cache: wait for it), or None.
 
     The helper sends back the text and data of each of its files that is schema-valid and
     read without a problem; any other file (a finding to report, a message to word) is
@@ -318,18 +319,25 @@ def _read_files(
         return None
     from .validate import validate_document
 
-    mine, theirs = files[0::2], files[1::2]
-
+    # files shared out one by one (groups of them beyond Claims.MOST files)
+    group = -(-len(files) // Claims.MOST)
+    groups = [range(start, min(start + group, len(files))) for start in range(0, len(files), group)]
+    claims = Claims(len(groups))
+    theirs: list[int] = []  # the helper's claims, in its own memory
     pending: list[tuple[Path, str, Any]] = []  # parse cache entries, written when nobody waits
     mine_pending: list[tuple[Path, str, Any]] = []
 
-    def job() -> Iterator[tuple[str, Any] | None]:
-        for path in theirs:
-            doc, read_problems = load_file(path, display_path(path, cwd), messages, limits, parsed, pending)
-            valid = doc is not None and not read_problems and not validate_document(doc, messages)
-            yield (doc.text, doc.data) if valid else None
+    def job() -> Iterator[tuple[int, tuple[str, Any] | None]]:
+        for claim in claims:
+            theirs.append(claim)
+            for index in groups[claim]:
+                path = files[index]
+                doc, read_problems = load_file(path, display_path(path, cwd), messages, limits, parsed, pending)
+                valid = doc is not None and not read_problems and not validate_document(doc, messages)
+                yield index, (doc.text, doc.data) if valid else None
 
     def after() -> None:
+        claims.close()
         if parsed is not None:
             from .check_cache import prune
 
@@ -337,43 +345,52 @@ def _read_files(
             # here while the caller builds the model (sent over, they cost the caller 37 ms
             # at 10,000 tasks: marshalling 313 documents)
             store_documents(pending)
-            for path in mine:
-                store_parsed(path, messages, limits, parsed)
+            taken = {index for claim in theirs for index in groups[claim]}
+            for index, path in enumerate(files):
+                if index not in taken:
+                    store_parsed(path, messages, limits, parsed)
             prune(parsed)
 
     def validated(path: Path) -> tuple[Document | None, list[Problem], list[Finding]]:
         doc, read_problems = load_file(path, display_path(path, cwd), messages, limits, parsed, mine_pending)
         return doc, read_problems, [] if doc is None else validate_document(doc, messages)
 
-    helper = Helper(job, after)
     try:
-        _gather(helper, files, mine, validated, cwd, documents, invalid, findings, problems)
+        helper = Helper(job, after)
+    except BaseException:
+        claims.close()
+        raise
+    try:
+        # what the model and the rules need, imported while the helper reads (35-60 ms)
+        from . import model, rules  # noqa: F401
+        own = {index: validated(files[index]) for claim in claims for index in groups[claim]}
+        claims.close()
+        _gather(helper, files, own, validated, cwd, documents, invalid, findings, problems)
         if parsed is not None and not helper.complete:  # the helper failed: no one else writes them
             store_documents(mine_pending)
     except BaseException:  # Ctrl-C meanwhile: the caller never gets the helper to wait for
+        claims.close()
         helper.wait()
         raise
     return helper
 
 
-def _gather(helper: Helper, files: list[Path], mine: list[Path], validated: Callable, cwd: Path,
+def _gather(helper: Helper, files: list[Path], own: dict[int, tuple], validated: Callable, cwd: Path,
             documents: list[Document], invalid: list[Document], findings: list[Finding],
             problems: list[Problem]) -> None:
-    """This process's half of :func:`_read_files`, then the helper's, in the files' order."""
-    own = [validated(path) for path in mine]  # all done before waiting for the helper's
-    sent = helper.results()
+    """The files this process read (``own``, by index) and the helper's, in the files'
+    order; any file the helper claimed but did not send (it failed, or was killed) is
+    read here."""
+    sent = dict(helper.results())  # the helper sends all at once, when nothing is left to claim
     for index, path in enumerate(files):
-        if index % 2 == 0:
-            done = own[index // 2]
-        else:
-            item = next(sent, None)  # None for the rest once the helper stopped sending
+        done = own.get(index)
+        if done is None:
+            item = sent.get(index)
             if item is not None:
                 documents.append(Document(path, display_path(path, cwd), *item))
                 continue
             done = validated(path)  # the helper stored its entry, if it has one
         _sort_validated(*done, documents, invalid, findings, problems)
-    for _ in sent:  # the end mark, after the last file's item
-        pass
 
 
 def load_workspace(
