@@ -8,14 +8,16 @@ an index past the end; on the fuzz corpus too.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from plancode import pyyaml_loader
+from plancode import positions, pyyaml_loader
 from plancode.positions import Outline
 
 from test_fuzz import damaged_text, mutated_data
@@ -111,3 +113,32 @@ def test_damaged_files(case):
     except UnicodeDecodeError:
         return
     compare(text.removeprefix("\ufeff"))
+
+
+def reference_supported(text: str) -> bool:
+    """Outline's test of what it reads as first written (a character class, and one
+    pattern a round, each tried at every character): the faster scans must answer the same."""
+    if re.search("[\t\r\x85\u2028\u2029\ufeff]", text):
+        return False
+    if text.startswith(("---", "...", "%")) or positions._DOCUMENT_MARKER.search(text):
+        return False
+    for needles, pattern in positions._CHECKS:
+        if any(needle in text for needle in needles) and pattern.search(text):
+            return False
+    if "[" not in text and "{" not in text:
+        return True
+    bare = re.sub(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'', "", text)
+    bare = re.sub(r"#[^\n]*", "", bare)
+    for _ in range(3):
+        bare = re.sub(r"[\[{][^\[\]{}\n]*[\]}]", "", bare)
+        if not re.search(r"[\[\]{}]", bare):
+            return True
+    return False
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["[", "]", "{", "}", "[a]", "{b: 1}", "\n", " ", "x", ", ", "'[q'", '"{"',
+                                 " # [", "\t", "\u2028", "\r", "\ufeff", "\n- ", "\n  k: "]), max_size=60))
+def test_the_fast_scans_read_what_the_patterns_read(parts):
+    text = "k: " + "".join(parts) + "\n"
+    assert Outline(text).supported == reference_supported(text), text

@@ -87,6 +87,7 @@ def tasks_due(plan: Plan, weeks: Iterable[str], history: History | None = None
     by_monday = {figures.week_range(week)[0]: week for week in wanted}
     first, last = min(by_monday), max(by_monday)
     week_step = figures.DAY * 7
+    owed: dict[tuple[str, str], list[Task]] = {}  # (week, department): one lookup a week, not two
     for task in plan.tasks.values():
         if not (task.department and task.status != "cancelled" and task.start and task.end
                 and not task.archived):
@@ -96,15 +97,22 @@ def tasks_due(plan: Plan, weeks: Iterable[str], history: History | None = None
             continue  # finished before any week, by its own `progress:`
         monday = max(task.start - dt.timedelta(days=task.start.weekday()), first)
         stop = min(task.end, last)
+        department, repeat = task.department, task.repeat
         while monday <= stop:
             week = by_monday.get(monday)
             # a recurring task is owed every week it runs, however many were done before
             # (monthly: the week of a month's end) (SPEC §5.2)
             if week is not None and (
-                    runs_in(task.repeat, task.end, monday, monday + 6 * figures.DAY) if task.repeat
+                    runs_in(repeat, task.end, monday, monday + 6 * figures.DAY) if repeat
                     else not (reported and finished_before(task, reported, monday))):
-                due.setdefault(week, {}).setdefault(task.department, []).append(task)
+                tasks = owed.get((week, department))
+                if tasks is None:
+                    owed[week, department] = [task]
+                else:
+                    tasks.append(task)
             monday += week_step
+    for (week, department), tasks in owed.items():  # in the order first owed, as before
+        due.setdefault(week, {})[department] = tasks
     return due
 
 
