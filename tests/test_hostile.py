@@ -600,7 +600,7 @@ def test_a_loop_of_links_is_reported_not_a_traceback(base_repo):
     assert base_repo.run("check", "plans/self.yaml").exit_code == 1  # named on the command line too
 
 
-def test_links_inside_the_repository_are_read_and_dangling_ones_ignored(base_repo):
+def test_links_inside_the_repository_are_read_and_an_editors_lock_file_ignored(base_repo):
     shared = base_repo.write("shared/strategy.yaml", STRATEGY)
     (base_repo.root / "plans/strategy.yaml").unlink()
     (base_repo.root / "plans/strategy.yaml").symlink_to(shared)
@@ -608,6 +608,22 @@ def test_links_inside_the_repository_are_read_and_dangling_ones_ignored(base_rep
     ws = base_repo.workspace()
     assert ws.problems == []
     assert "fy2024" in ws.plan.strategies
+
+
+def test_a_link_to_a_plan_that_was_moved_is_reported(base_repo):
+    """A dangling link named like a plan is almost always a plan moved or deleted under it:
+    PC106, as a loop is, never skipped silently (an editor's lock file is a dot-file)."""
+    (base_repo.root / "plans/2024").mkdir()
+    (base_repo.root / "plans/2024/douyin-live.yaml").symlink_to("../archive/douyin-live.yaml")
+    (base_repo.root / "plans/.#team.yaml").symlink_to("li.wei@host.1234")
+    result = base_repo.run("check")
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[0] == (
+        "plans/2024/douyin-live.yaml:1:1: PC106 error this symbolic link points to ../archive/douyin-live.yaml, "
+        "a file that does not exist (moved or deleted?); it is not read")
+    assert ".#team.yaml" not in result.output
+    chinese = base_repo.run("--locale", "zh-CN", "check", "plans/2024/douyin-live.yaml")
+    assert "这个符号链接指向的 ../archive/douyin-live.yaml 不存在(文件已移动或删除?)" in chinese.output
 
 
 def test_a_50_mb_file_is_refused_without_reading_it(base_repo):

@@ -149,6 +149,10 @@ CATALOG: dict[str, tuple[str, str]] = {
         "this symbolic link never reaches a file: it leads back to itself (a loop); it is not read",
         "這個符號連結最終指回自身(迴圈),沒有指向任何文件,不會讀取",
     ),
+    "file-symlink-dangling": (
+        "this symbolic link points to {target}, a file that does not exist (moved or deleted?); it is not read",
+        "這個符號連結指向的 {target} 不存在(文件已移動或刪除?),不會讀取",
+    ),
     # --- PC103: kind ---------------------------------------------------------------------
     "kind-missing": (
         "the file has no `kind:`; plancode cannot tell what it is",

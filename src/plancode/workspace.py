@@ -181,10 +181,16 @@ def discover(paths: Iterable[Path], config: Config, messages: Messages, cwd: Pat
             try:
                 path.stat()
             except OSError as exc:
+                # a loop; a link to a plan moved or deleted (an editor's lock file, `.#plan.yaml`,
+                # is a dot-file, never considered)
                 if exc.errno == errno.ELOOP:
-                    problems.append(Problem(display_path(path, cwd), 1, 1, "PC106", Severity.ERROR,
-                                            messages("file-symlink-loop"), "", 1))
-                return  # a dangling link (an editor's lock file `.#plan.yaml`): nothing to read
+                    message = messages("file-symlink-loop")
+                elif exc.errno in (errno.ENOENT, errno.ENOTDIR):
+                    message = messages("file-symlink-dangling", target=os.readlink(path))
+                else:
+                    message = messages("file-unreadable", reason=exc.strerror or str(exc))
+                problems.append(Problem(display_path(path, cwd), 1, 1, "PC106", Severity.ERROR, message, "", 1))
+                return
         if path.is_file():
             found.add(path.absolute())
 

@@ -135,8 +135,11 @@ declare("PC106", "unreadable-file", Severity.ERROR, ("Unreadable file", "無法�
     by older editors are common — the finding names the encoding and the command that
     converts it), it is larger than `limits.max_file_bytes`, it nests deeper than
     `limits.max_depth`, its aliases expand beyond reason (an "alias bomb"), or it is a
-    symbolic link out of the repository. Plan files are untrusted input from many
-    contributors; these limits keep `plancode check` fast and safe in CI.
+    symbolic link out of the repository, one that leads back to itself (a loop), or one
+    that points to a file that does not exist — a plan moved or deleted under the link
+    (editors' lock files, `.#plan.yaml`, are dot-files and never read). Plan files are
+    untrusted input from many contributors; these limits keep `plancode check` fast and
+    safe in CI.
 
     Failing: a file saved in GB18030.
     Fixed: `iconv -f GB18030 -t UTF-8 plan.yaml > plan.utf8 && mv plan.utf8 plan.yaml`,
