@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import REPO
+from conftest import REPO, cli_in
 from plancode.cli import main
 
 LINE = re.compile(r"^(?P<path>[^:\s]+):(?P<line>\d+):(?P<col>\d+): (?P<code>PC\d{3}) (?P<sev>error|warning|info) .+$")
@@ -101,6 +101,25 @@ def test_plancode_yaml_is_not_a_plan_when_the_plans_root_is_its_folder(tmp_path)
     for args in (("check",), ("check", "."), ("check", str(tmp_path))):
         result = small.run(*args)
         assert result.exit_code == 0 and result.output == "2 files checked, no problems\n", (args, result.output)
+
+
+def test_naming_plancode_yaml_says_it_is_the_config_not_a_plan(base_repo):
+    """`plancode check plancode.yaml`: the config file named as a plan to check was PC103
+    "the file has no `kind:`; plancode cannot tell what it is" — it can. A usage error
+    (exit 2), like other inputs that are not plans (a text file, a folder without plans),
+    in one sentence; an invalid config is still reported at its lines first."""
+    expected = ("plancode: plancode.yaml is plancode's config file, not a plan: every command reads and checks it "
+                "(it is valid); `plancode check` without it checks the plans\n")
+    for args in (("check", "plancode.yaml"), ("check", "plans/team.yaml", "./plancode.yaml")):
+        result = base_repo.run(*args)
+        assert (result.exit_code, result.stderr) == (2, expected), args
+    inside = cli_in(base_repo.root / "plans", "check", "../plancode.yaml")
+    assert inside.exit_code == 2 and inside.stderr.startswith("plancode: ../plancode.yaml is plancode's config")
+    chinese = base_repo.run("--locale", "zh-TW", "check", "plancode.yaml")
+    assert chinese.stderr.startswith("plancode: plancode.yaml 是 plancode 的配置文件,不是計劃")
+    base_repo.write("plancode.yaml", "as_of: 2024-06-15\nlocale: en\nrules: {PC999: off}\n")
+    broken = base_repo.run("check", "plancode.yaml")
+    assert broken.exit_code == 2 and "PC999" in broken.output and "config file, not a plan" not in broken.output
 
 
 def test_no_plans_root_is_a_usage_error(repo):

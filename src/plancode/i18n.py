@@ -293,6 +293,12 @@ CATALOG: dict[str, tuple[str, str]] = {
         "no plans found: {path} does not exist",
         "找不到計劃:{path} 不存在",
     ),
+    "config-not-a-plan": (
+        "{path} is plancode's config file, not a plan: every command reads and checks it (it is valid); "
+        "`plancode check` without it checks the plans",
+        "{path} 是 plancode 的配置文件,不是計劃:每個命令都會讀取並檢查它(它沒有問題);"
+        "不帶它執行 `plancode check` 即可檢查計劃",
+    ),
     "no-plan-repository": (
         "this is not a plan repository: no plancode.yaml here or in a folder above, and no "
         "{path} folder; `plancode init` starts one here (or cd into your plan repository)",
