@@ -138,7 +138,7 @@ def reference_supported(text: str) -> bool:
 
 @settings(max_examples=500, deadline=None)
 @given(st.lists(st.sampled_from(["[", "]", "{", "}", "[a]", "{b: 1}", "\n", " ", "x", ", ", "'[q'", '"{"',
-                                 " # [", "\t", "\u2028", "\r", "\ufeff", "\n- ", "\n  k: "]), max_size=60))
+                                 " # [", "\t", "\u2028", "\r", "\ufeff", "\n- ", "\n  k: ", '"a\\"b"', "'it''s'", '"', "'"]), max_size=60))
 def test_the_fast_scans_read_what_the_patterns_read(parts):
     text = "k: " + "".join(parts) + "\n"
     assert Outline(text).supported == reference_supported(text), text

@@ -37,6 +37,8 @@ _CHECKS: tuple[tuple[tuple[str, ...], re.Pattern[str]], ...] = tuple(
     ))
 _DOCUMENT_MARKER = re.compile(r"\n(?:---|\.\.\.|%)")
 _QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\n]|\'\')*\'')
+_DOUBLE_QUOTED = re.compile(r'"(?:[^"\\\n]|\\.)*"')
+_SINGLE_QUOTED = re.compile(r"'(?:[^'\n]|'')*'")
 _REST_OF_LINE = re.compile(r"#[^\n]*")  # comments (and the end of a plain scalar with # in it)
 _FLOW_ON_ONE_LINE = re.compile(r"[\[{][^\[\]{}\n]*[\]}]")  # (a bracket pair of two kinds: not YAML)
 _SQUARE_ON_ONE_LINE = re.compile(r"\[[^\[\]{}\n]*[\]}]")
@@ -63,7 +65,10 @@ def _supported(text: str) -> bool:
     # every flow collection closes on its line: with quoted text and comments taken out,
     # removing the innermost [..] and {..} of each line three times leaves no bracket (a
     # bracket in a plain scalar, `a[1]`, is taken for an unclosed one: PyYAML answers)
-    bare = _QUOTED.sub("", text) if '"' in text or "'" in text else text
+    double, single = '"' in text, "'" in text
+    # one pattern opening with a literal when the text has one kind of quote (a fast scan)
+    bare = (_QUOTED if double and single else _DOUBLE_QUOTED if double else _SINGLE_QUOTED).sub("", text) \
+        if double or single else text
     bare = _REST_OF_LINE.sub("", bare) if "#" in bare else bare
     for _ in range(3):
         square, curly = "[" in bare, "{" in bare
