@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from conftest import cli_in
 from plancode.cli import main
-from plancode.render import output
+from plancode.render import fragments, output
 
 REPO = Path(__file__).resolve().parents[2]
 WORKSTREAMS = Path("plans") / "2024" / "workstreams"
@@ -272,6 +272,12 @@ def test_page_keys_describe_what_a_page_shows_or_give_none(examples):
     assert other.workstream("lead-gen") == keys.workstream("lead-gen")
     odd = dataclasses.replace(week, departments=(object(),))
     assert PageKeys(plan, "settings", {}, lambda doc: doc.path).week(odd) is None
+    # the goal decomposition's fragments: only the renamed task's goal's rows change
+    before, after = keys.goal_fragments("goals.html"), other.goal_fragments("goals.html")
+    assert task.goal in before and before[task.goal] != after[task.goal]
+    assert {g: k for g, k in before.items() if g != task.goal} == {g: k for g, k in after.items() if g != task.goal}
+    assert set(before) == {g.id for g in plan.goals.values() if g.tasks}
+    assert keys.goal_fragments("README.md")[task.goal] != before[task.goal]  # a page's own
 
 
 def test_a_chart_edited_in_place_in_the_output_is_not_kept_nor_cached(examples, tmp_path):
@@ -317,3 +323,46 @@ def test_a_page_edited_by_hand_to_the_same_size_is_not_up_to_date(examples):
     assert page.read_text("utf-8") == text
     assert_as_cold(examples)
     assert "up to date" in run(examples, "build").output  # and then up to date again
+
+
+def fragment_entries(cache: Path) -> dict[Path, bytes]:
+    folder = cache / "plancode" / fragments.FOLDER
+    return {p: p.read_bytes() for p in folder.rglob("*") if p.is_file() and p.name != ".pruned"}
+
+
+def test_the_rows_of_the_goals_whose_tasks_did_not_change_are_not_rendered(examples, tmp_path):
+    """goals.html and README.md list every task under its goal: after one task is renamed,
+    a build makes again the rows of that task's goal only (one fragment in each page),
+    reads the others from the cache, and writes what a cold build writes."""
+    from plancode.workspace import load_config, load_workspace
+
+    plan = load_workspace(load_config(None, examples, None, None), None, examples).plan
+    goals = [g for g in plan.goals.values() if g.tasks]
+    run(examples, "build", "--no-cache")
+    assert fragment_entries(tmp_path / "cache") == {}  # --no-cache keeps nothing
+    run(examples, "build", "--as-of", "2024-06-14")  # another as-of: every page, every fragment
+    first = fragment_entries(tmp_path / "cache")
+    assert len(first) == 2 * len(goals) > 2
+    edit(examples / WORKSTREAMS / "douyin-live.yaml", "name: 選品與庫存對接", "name: 選品、庫存與物流對接")
+    run(examples, "--as-of", "2024-06-14", "build", "--jobs", "2")  # the workers get the fragments' keys
+    made = fragment_entries(tmp_path / "cache").keys() - first.keys()
+    assert len(made) == 2, made
+    assert any("選品、庫存與物流對接".encode() in data for path, data in fragment_entries(tmp_path / "cache").items()
+               if path in made)
+    assert_as_cold(examples, "--as-of", "2024-06-14")
+
+
+def test_a_fragment_not_as_it_was_written_is_not_used(examples, tmp_path):
+    """A fragment holds the SHA-256 of its text: one altered or cut short in the cache is
+    made again, never put into a page."""
+    run(examples, "build")
+    entries = fragment_entries(tmp_path / "cache")
+    assert entries
+    for n, (path, data) in enumerate(sorted(entries.items())):
+        digest, _, body = data.partition(b"\n")
+        path.write_bytes(digest + b"\n" + (b"<p>altered</p>" + body if n % 2 else body[:-3]))
+    edit(examples / WORKSTREAMS / "douyin-live.yaml", "name: 直播腳本策劃", "name: 直播腳本策劃與彩排")
+    run(examples, "build")
+    assert_as_cold(examples)
+    assert fragment_entries(tmp_path / "cache").keys() >= entries.keys()
+    assert all(b"altered" not in data for data in fragment_entries(tmp_path / "cache").values())

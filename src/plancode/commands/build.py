@@ -222,6 +222,7 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
                                                           count=len(unreadable), files=", ".join(since.unreadable))),
                        err=True)
 
+    from ..render import fragments
     from ..render.charts import cached_svg
     from ..render.labels import Labels
     from ..render.markdown import MarkdownPages
@@ -266,11 +267,12 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
                 reports.prepare()
                 trees = {PAGE: site_tree, REPORT: reports_tree}
                 keyed = _Keyed(keys, site, reports, trees, {} if no_cache else
-                               {PAGE: output.pages_of(site_dir), REPORT: output.pages_of(reports_dir)})
-                work = _Work(to_draw, cache, site, reports, keyed.overviews())
+                               {PAGE: output.pages_of(site_dir), REPORT: output.pages_of(reports_dir)},
+                               None if cache is None else cache / fragments.FOLDER)
+                work = _Work(to_draw, cache, site, reports, keyed.overviews(), keyed.folder)
                 label = messages("build-pages-label")
                 # the overviews are rendered while the keyed pages are compared with before
-                for kind, index, data in _run(work, jobs, label, keyed.to_render):
+                for kind, index, data in _run(work, jobs, label, keyed.later):
                     if kind == CHART:
                         reports_tree.write(f"charts/{to_draw[index].name}.svg", data)
                         continue
@@ -372,17 +374,39 @@ class _Keyed:
     ``before``: {kind: :func:`plancode.render.output.pages_of` the output folder}, empty
     with ``--no-cache`` (nothing taken; the keys are recorded all the same)."""
 
-    def __init__(self, keys, site, reports, trees: dict, before: dict):
+    def __init__(self, keys, site, reports, trees: dict, before: dict, folder: Path | None = None):
         self.keys, self.trees, self.before = keys, trees, before
         self.pages = {PAGE: site, REPORT: reports}
         self.found: dict[tuple[str, int], str] = {}  # (kind, index) -> key
         self.reused = 0
+        #: the cache folder of the overview pages' fragments (:mod:`plancode.render.fragments`):
+        #: None when nothing is kept (``--no-cache``, or no keys)
+        self.folder = folder if keys is not None else None
+        if self.folder is not None:
+            from ..check_cache import prune
+
+            prune(self.folder)
 
     def overviews(self) -> list[tuple[str, int]]:
         """The pages without a key, the largest first (by their size in the previous
-        output, if any), so that no process is left rendering a long one at the end."""
+        output, if any), so that no process is left rendering a long one at the end; not
+        the pages made of fragments when their fragments are kept (:meth:`later` gives
+        them, with their fragments' keys)."""
         return self._largest_first([(kind, i) for kind, pages in self.pages.items()
-                                    for i, subject in enumerate(pages.subjects) if subject is None])
+                                    for i, subject in enumerate(pages.subjects) if subject is None
+                                    and (self.folder is None or pages.paths[i] not in pages.fragmented)])
+
+    def later(self) -> list[tuple]:
+        """What to render once the first pages are under way, computed meanwhile: the
+        pages made of fragments, each with its fragments' keys (the keys of the goals'
+        tasks' rows need every task's digest), then the keyed pages that changed."""
+        found: list[tuple] = []
+        if self.folder is not None:
+            for kind, pages in self.pages.items():
+                for i, path in enumerate(pages.paths):
+                    if path in pages.fragmented:
+                        found.append((kind, i, self.keys.goal_fragments(path)))
+        return found + self.to_render()
 
     def _largest_first(self, items: list[tuple[str, int]]) -> list[tuple[str, int]]:
         def size(item: tuple[str, int]) -> int:
@@ -431,21 +455,28 @@ class _Work:
     """Everything the build makes, as (kind, index) items: the charts to draw, the site's
     pages and the Markdown pages. ``make`` returns one item's bytes."""
 
-    def __init__(self, charts, cache, site, reports, pages: list[tuple[str, int]]):
+    def __init__(self, charts, cache, site, reports, pages: list[tuple[str, int]], fragments: Path | None = None):
         self.charts, self.cache, self.site, self.reports = charts, cache, site, reports
+        self.fragments = fragments  # their cache folder, or None
         # the largest items first, so that no process is left with a long one at the end:
         # charts to draw, then the overview pages (index, goals, people, weeks, README)
         self.items = [(CHART, i) for i in range(len(charts))] + pages
         #: every item a build of these plans may make: what decides the number of processes
         self.most = len(charts) + len(site.paths) + len(reports.paths)
 
-    def make(self, item: tuple[str, int]) -> tuple[str, int, bytes]:
-        kind, index = item
+    def make(self, item: tuple) -> tuple[str, int, bytes]:
+        """``item``: (kind, index), or (kind, index, {fragment: key}) for a page made of
+        fragments (:mod:`plancode.render.fragments`)."""
+        kind, index = item[0], item[1]
         if kind == CHART:
             from ..render.charts import render_chart
 
             return kind, index, render_chart(self.charts[index], self.cache).encode("utf-8")
         pages = self.site if kind == PAGE else self.reports
+        if len(item) == 3:
+            from ..render.fragments import Fragments
+
+            return kind, index, pages.render(index, Fragments(self.fragments, item[2]))
         return kind, index, pages.render(index)
 
 
@@ -456,7 +487,7 @@ SMALL_BUILD = 200
 _WORK: _Work | None = None  # what the forked workers make: inherited, never pickled
 
 
-def _make(item: tuple[str, int]) -> tuple[str, int, bytes]:
+def _make(item: tuple) -> tuple[str, int, bytes]:
     assert _WORK is not None
     return _WORK.make(item)
 

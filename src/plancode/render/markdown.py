@@ -29,6 +29,7 @@ from typing import Any, Callable, Iterable
 from ..config import Config
 from ..model import Plan
 from ..views.baseline import BaselineChanges, summary
+from .fragments import NONE
 from .labels import Labels
 from .markdown_pages import PageContexts
 # the escaping and Mermaid helpers, for the callers that know them from here
@@ -55,7 +56,7 @@ class MarkdownPages:
                 raise ValueError(f"not a chart name: {name!r}")
         self.labels = labels
         self._env = None
-        view = PageContexts(plan, config, labels, names, layout, weeks)
+        view = self._view = PageContexts(plan, config, labels, names, layout, weeks)
         # (path, template, the function giving its context): contexts are made when rendered
         pages: list[tuple[str, str, Callable[[], dict[str, Any]]]] = []
         if since_baseline is not None:
@@ -75,6 +76,7 @@ class MarkdownPages:
             pages.append((f"reviews/{slug}.md", "review.md.j2", partial(view.review, review, slug)))
         self._pages = pages
         self.paths = [path for path, _, _ in pages]
+        self.fragmented = {"README.md"}  #: the pages made of fragments (:mod:`.fragments`)
         #: what each page is about, as :attr:`plancode.render.site.SitePages.subjects`
         self.subjects: list[tuple[str, Any] | None] = []
         for path in self.paths:
@@ -93,11 +95,17 @@ class MarkdownPages:
         for template in dict.fromkeys(t for _, t, _ in self._pages):
             self._env.get_template(template)
 
-    def render(self, index: int) -> bytes:
+    def render(self, index: int, fragments=NONE) -> bytes:
+        """The bytes of page ``index`` (of :attr:`paths`); ``fragments``: its pieces kept
+        from before (:mod:`plancode.render.fragments`)."""
         if self._env is None:
             self._env = _environment()
         _, template, context = self._pages[index]
-        out = self._env.get_template(template).render(L=self.labels, **context())
+        self._view.fragments = fragments
+        try:
+            out = self._env.get_template(template).render(L=self.labels, **context())
+        finally:
+            self._view.fragments = NONE
         return _tidy(out).encode("utf-8")
 
 

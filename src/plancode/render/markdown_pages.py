@@ -19,6 +19,7 @@ from ..model import Plan
 from ..model.entities import Goal, Metric, Report, Review, Task
 from ..model.figures import round_half_up
 from ..views.baseline import STATES, BaselineChanges, slip
+from .fragments import NONE
 from .labels import Labels, date, number, percent
 from .markdown_text import Md, Table, cell, image, link, mermaid_ids, mermaid_text, points, text
 
@@ -33,6 +34,7 @@ class PageContexts:
         self.plan, self.config, self.L, self.charts = plan, config, labels, charts
         self.layout = layout  # the build's chart layout, when it has one: its Gantt parts' names
         self.names = views.Names(plan, labels)
+        self.fragments = NONE  # the page being rendered's pieces kept from before (README.md's)
         # views.weeks(plan, config), when the caller has made it already (the site's)
         self._weeks: dict[str, views.Week] | None = None if weeks is None else {w.week: w for w in weeks}
         self.sep = labels("md.list_sep")
@@ -328,10 +330,10 @@ class PageContexts:
                     self.departments(goal.support), due, resources,
                     percent(goal.progress), self.goal_achievement(goal),
                 ])
-                for task_id in goal.tasks:
-                    task = plan.tasks.get(task_id)
-                    if task is not None:
-                        rows.append(self.task_goal_row(task, cur))
+                tasks = [plan.tasks[t] for t in goal.tasks if t in plan.tasks]
+                if tasks:  # its tasks' rows: one fragment (:mod:`plancode.render.fragments`)
+                    rows.append(Md(self.fragments.get(goal.id, lambda: Table.lines(
+                        [self.task_goal_row(task, cur) for task in tasks]))))
             tables.append({
                 "title": strategy.title, "description": strategy.description,
                 "themes": views.themes(strategy, L),

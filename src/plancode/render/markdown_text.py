@@ -194,5 +194,11 @@ class Table:
         through :func:`cell`. Made here, not in a template loop: a 10,000-task report has
         hundreds of thousands of cells."""
         lines = ["|" + "".join(f" {cell(header)} |" for header in self.headers), self.rule()]
-        lines.extend("|" + "".join(f" {cell(value)} |" for value in row) for row in self.rows)
+        # a row given as Md is rows' lines made already (:meth:`lines`)
+        lines.extend(row if isinstance(row, Md) else self.lines([row]) for row in self.rows)
         return Md("\n".join(lines))
+
+    @staticmethod
+    def lines(rows: list[list[Any]]) -> Md:
+        """Rows of a table as its lines (without the last line break)."""
+        return Md("\n".join("|" + "".join(f" {cell(value)} |" for value in row) for row in rows))

@@ -85,6 +85,7 @@ class PageKeys:
         self._base: str | None = None  # made on first use (see base)
         self._tasks: dict[str, bytes] = {}
         self._weeks: dict[int, str | None] = {}  # id(week view) -> its key
+        self._workstreams: dict[str, str | None] = {}  # the site's page and the report's: one key
         self._refs: dict[int, str] = {}
 
     @property
@@ -126,6 +127,11 @@ class PageKeys:
 
     def workstream(self, workstream_id: str) -> str | None:
         """The key of a workstream's pages, or None."""
+        if workstream_id not in self._workstreams:
+            self._workstreams[workstream_id] = self._workstream(workstream_id)
+        return self._workstreams[workstream_id]
+
+    def _workstream(self, workstream_id: str) -> str | None:
         workstream = self.plan.workstreams.get(workstream_id)
         if self.base is None or workstream is None:
             return None
@@ -141,6 +147,27 @@ class PageKeys:
             return self._key("workstream", workstream_id, text, tasks)
         except Opaque:
             return None
+
+    def goal_fragments(self, page: str) -> dict[str, str]:
+        """The keys of the fragments of ``page`` (:mod:`plancode.render.fragments`): for
+        each goal with tasks, the rows of its tasks in the goal decomposition, keyed by
+        the base, the page, the goal and each of its tasks' whole record (in the goal's
+        order). {} when the base cannot be described; a goal whose tasks cannot be is
+        left out (its rows are rendered)."""
+        if self.base is None:
+            return {}
+        found = {}
+        for goal_id, goal in self.plan.goals.items():
+            if not goal.tasks:
+                continue
+            digest = hashlib.sha256(f"{self._base}\0fragment\0{page}\0{goal_id}\0".encode())
+            try:
+                for full_id in goal.tasks:
+                    digest.update(full_id.encode() + b"\0" + self.task(full_id))
+            except Opaque:
+                continue
+            found[goal_id] = digest.hexdigest()
+        return found
 
     def week(self, week: Any) -> str | None:
         """The key of a week's pages (``week``: its :class:`plancode.views.Week`), or None."""

@@ -27,6 +27,7 @@ records out as HTML (escaping, links, bars, filters).
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
@@ -40,6 +41,7 @@ from ..model import Goal, Person, Plan, Task
 from ..model import figures
 from . import labels as fmt
 from ..views.baseline import STATES, BaselineChanges, slip
+from .fragments import NONE
 from .labels import Labels
 from .svg import NOT_XML, escape  # markupsafe's, without the characters no page may hold
 
@@ -239,6 +241,9 @@ class _Site:
 
     def goal_tree(self) -> list[views.TreeRow]:
         return views.goal_tree(self.plan)
+
+    def tree_filters(self, tree: list[views.TreeRow]) -> dict[str, list[tuple[str, str]]]:
+        return self.filters([r.task for r in tree if r.task], owners=[r.goal.owner for r in tree if r.goal])
 
     def alignment(self):
         return views.alignment(self.plan)
@@ -545,6 +550,12 @@ class _Site:
         slip = f' <span class="bad">+{t.slip}</span>' if t.slip else ""
         return f'  <td>{escape(fmt.date(t.forecast_end))}{slip}</td>\n'
 
+    def goal_task_rows(self, row: views.TreeRow, fragments) -> Markup:
+        """The rows of a goal's tasks in the decomposition: one fragment (:mod:`.fragments`)."""
+        depth, tasks = row.depth + 1, [self.plan.tasks[t] for t in row.goal.tasks]
+        return Markup(fragments.get(row.goal.id, lambda: "\n".join(
+            self.tree_task_row(views.TreeRow("task", depth, task=t)) for t in tasks)))
+
     def tree_task_row(self, row: views.TreeRow) -> Markup:
         t, L = row.task, self.labels
         milestone = f' <span class="tag">◆ {escape(L("milestone"))}</span>' if t.milestone else ""
@@ -569,13 +580,16 @@ class _Site:
             f'  <td>{self.status(t.status)}</td>\n'
             '</tr>')
 
-
     def label_or(self, key: str, default: str) -> str:
         """The label for a key the catalogue may not have (a file kind)."""
         return self.names.label_or(key, default)
 
     def workstream_tasks(self, workstream) -> list[Task]:
         return [self.plan.tasks[t] for t in workstream.tasks if t in self.plan.tasks]
+
+    def status_tally(self, tasks: Iterable[Task]) -> Markup:
+        counts = Counter(t.status for t in tasks)  # each status and how many, in one pass
+        return Markup("".join(f"{self.status(s)} {counts[s]} " for s in STATUSES if counts[s]))
 
     @staticmethod
     def first_start(tasks: Iterable[Task]) -> dt.date | None:
@@ -672,12 +686,8 @@ class _Site:
 class SitePages:
     """The site's pages, each rendered on its own by :meth:`render`, so that the build can
     write every page as soon as it is made (never the whole site in memory) and render
-    pages in several processes. ``charts`` names the charts whose SVG files the site will
-    hold (``charts/NAME.svg``, written by the caller); a chart of the layout it does not
-    name is left out of its page, and the tables carry the same figures. ``layout``: the
-    build's :func:`chart_layout`, when it has made it already (it is made again otherwise).
-
-    The other arguments are :func:`site_files`'s."""
+    pages in several processes. ``layout``: the build's :func:`chart_layout`, when it has
+    made it already (it is made again otherwise). The other arguments are :func:`site_files`'s."""
 
     def __init__(self, plan: Plan, config: Config, labels: Labels, charts: Iterable[str],
                  baseline: dict | None = None, template_cache: Path | None = None,
@@ -689,6 +699,7 @@ class SitePages:
         self._env = None
         self._pages = site.pages()
         self.paths = [path for path, _, _ in self._pages]
+        self.fragmented = {"goals.html"}  #: the pages made of fragments (:mod:`.fragments`)
         #: what each page is about, for the page keys (:mod:`plancode.render.page_keys`):
         #: ("workstream", id), ("week", its views.Week), or None (an overview of the plan)
         self.subjects = [("workstream", c["workstream"].id) if "workstream" in c
@@ -697,9 +708,8 @@ class SitePages:
             "site": site, "plan": plan, "config": config, "L": labels, "lang": labels.locale,
             "title": site.title(), "period": site.period(), "as_of": plan.as_of.isoformat(),
             "version": __version__, "NAV": site.nav(), "STATUSES": STATUSES, "slip": lambda d: slip(d, labels),
-            "pct": fmt.percent, "num": fmt.number, "date": fmt.date, "bar": _bar,
-            "points": _points, "whole": _whole,
-            "workstream_page": workstream_page, "week_page": week_page,
+            "pct": fmt.percent, "num": fmt.number, "date": fmt.date, "bar": _bar, "points": _points,
+            "whole": _whole, "workstream_page": workstream_page, "week_page": week_page,
             "goal_tags": lambda goal: views.goal_tags(goal, labels),
             "themes": lambda strategy: views.themes(strategy, labels),
         }
@@ -712,12 +722,13 @@ class SitePages:
         for template in dict.fromkeys(t for _, t, _ in self._pages):
             self._env.get_template(template)
 
-    def render(self, index: int) -> bytes:
-        """The bytes of page ``index`` (of :attr:`paths`)."""
+    def render(self, index: int, fragments=NONE) -> bytes:
+        """The bytes of page ``index`` (of :attr:`paths`), with ``fragments`` (:mod:`.fragments`)."""
         if self._env is None:  # made where it is used: in each process that renders
             self._env = _environment(self.template_cache)
         _, template, context = self._pages[index]
-        return self._env.get_template(template).render(**self._common, **context).encode("utf-8")
+        return self._env.get_template(template).render(**self._common, **context,
+                                                        fragments=fragments).encode("utf-8")
 
     def static_files(self) -> dict[str, bytes]:
         """The style sheet and script, and the search box's index of this plan."""
@@ -735,17 +746,13 @@ def site_files(plan: Plan, config: Config, labels: Labels, charts: dict[str, str
                baseline: dict | None = None, template_cache: Path | None = None,
                since_baseline: BaselineChanges | None = None,
                last_changes: dict[str, tuple[dt.date, str]] | None = None) -> dict[str, bytes]:
-    """Every file of the site: pages, ``static/``, and ``charts/NAME.svg`` for each chart
-    in ``charts`` (name → SVG text, as rendered by the build). A chart of the layout that
-    ``charts`` does not hold is left out of its page; the tables carry the same figures.
-    ``baseline`` must be the one the Gantt charts were rendered with. ``template_cache``:
-    a folder where compiled templates are kept between builds (compiling them is most of
-    the time of a build whose charts are all cached).
-
-    ``since_baseline`` adds ``baseline.html`` and its navigation entry. ``last_changes``
-    is :func:`plancode.history.last_changes`'s ``{file relative to plancode.yaml's folder:
-    (date, author)}``: the dashboard lists the plan files with it, and each workstream
-    page says when its file last changed; empty or None (outside git), nothing is said."""
+    """Every file of the site: pages and ``static/``. ``charts``: the charts the site holds
+    (name → SVG); a chart of the layout it does not hold is left out of its page (the
+    tables carry the same figures).
+    ``baseline``: the Gantt charts' baseline dates; ``template_cache``: where compiled
+    templates are kept between builds; ``since_baseline`` adds ``baseline.html``;
+    ``last_changes``: :func:`plancode.history.last_changes`'s ``{file: (date, author)}``,
+    shown on the dashboard and each workstream page (empty or None outside git)."""
     pages = SitePages(plan, config, labels, charts, baseline, template_cache, since_baseline, last_changes)
     files = {path: pages.render(index) for index, path in enumerate(pages.paths)}
     files.update(pages.static_files())
