@@ -29,6 +29,7 @@ import os
 import sys
 import time
 from pathlib import Path
+from typing import Iterator
 
 import click
 
@@ -396,17 +397,17 @@ class _Keyed:
                                     for i, subject in enumerate(pages.subjects) if subject is None
                                     and (self.folder is None or pages.paths[i] not in pages.fragmented)])
 
-    def later(self) -> list[tuple]:
-        """What to render once the first pages are under way, computed meanwhile: the
-        pages made of fragments, each with its fragments' keys (the keys of the goals'
-        tasks' rows need every task's digest), then the keyed pages that changed."""
-        found: list[tuple] = []
+    def later(self) -> Iterator[tuple]:
+        """What to render once the first pages are under way, computed meanwhile, each
+        item as soon as it is known: the pages made of fragments, each with its fragments'
+        keys (the keys of the goals' tasks' rows need every task's digest), then the keyed
+        pages that changed."""
         if self.folder is not None:
             for kind, pages in self.pages.items():
                 for i, path in enumerate(pages.paths):
                     if path in pages.fragmented:
-                        found.append((kind, i, self.keys.goal_fragments(path)))
-        return found + self.to_render()
+                        yield kind, i, self.keys.goal_fragments(path)
+        yield from self.to_render()
 
     def _largest_first(self, items: list[tuple[str, int]]) -> list[tuple[str, int]]:
         def size(item: tuple[str, int]) -> int:
@@ -492,13 +493,14 @@ def _make(item: tuple) -> tuple[str, int, bytes]:
     return _WORK.make(item)
 
 
-def _run(work: _Work, jobs: int | None, label: str, later=lambda: []):
-    """Every item of ``work``, then the items ``later()`` returns, made in ``jobs``
+def _run(work: _Work, jobs: int | None, label: str, later=lambda: iter(())):
+    """Every item of ``work``, then the items ``later()`` yields, made in ``jobs``
     forked processes (default: one per CPU), yielded as (kind, index, bytes) in the order
     they finish. ``later`` runs in this process while the workers make the first items.
     In-process when one job is asked for or the platform cannot fork (the output is the
     same either way)."""
     global _WORK
+    import itertools
     import multiprocessing
 
     # a small site is made faster in this process than by forking workers for it
@@ -509,7 +511,7 @@ def _run(work: _Work, jobs: int | None, label: str, later=lambda: []):
         bar.__enter__()
     try:
         if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
-            for item in work.items + later():
+            for item in itertools.chain(work.items, later()):
                 yield work.make(item)
                 if bar is not None:
                     bar.update(1)
@@ -529,8 +531,8 @@ def _run(work: _Work, jobs: int | None, label: str, later=lambda: []):
             with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("fork")) as pool:
                 try:
                     futures = [pool.submit(_make, item) for item in work.items]
-                    rest = later()  # meanwhile
-                    futures += [pool.submit(_make, item) for item in rest]
+                    # meanwhile: each item given to the workers as soon as it is known
+                    futures += [pool.submit(_make, item) for item in later()]
                     for future in as_completed(futures):
                         yield future.result()
                         if bar is not None:
