@@ -273,6 +273,25 @@ def test_a_cached_chart_is_read_not_drawn(examples, tmp_path):
     assert render_chart(chart, tmp_path) == marked
 
 
+def test_a_chart_drawn_in_a_page_is_kept_and_read_back_whole(examples, tmp_path):
+    """The site's pages draw their charts inline (no file): kept beside the fragments of
+    pages by the same key, read back while whole, drawn again when cut short."""
+    from plancode.render.svg import inline
+
+    chart = burnup_chart(examples, ZH)
+    svg = charts.inline_svg(chart.spec, tmp_path)
+    assert svg == inline(chart.spec) and svg.endswith("</svg>")
+    kept = tmp_path / "charts" / f"{charts.cache_key(chart.spec)}.svg"
+    assert kept.read_text(encoding="utf-8") == svg
+    marked = svg.replace("</svg>", "<!-- kept --></svg>")
+    kept.write_text(marked, encoding="utf-8")
+    assert charts.inline_svg(chart.spec, tmp_path) == marked  # read, not drawn
+    kept.write_text(svg[: len(svg) // 2], encoding="utf-8")
+    assert charts.inline_svg(chart.spec, tmp_path) == svg
+    assert kept.read_text(encoding="utf-8") == svg
+    assert charts.inline_svg(chart.spec, None) == svg and len(list(tmp_path.rglob("*.svg"))) == 1
+
+
 def test_a_changed_spec_or_renderer_never_gets_the_old_picture(examples, tmp_path):
     chart = burnup_chart(examples, ZH)
     old = render_chart(chart, tmp_path)

@@ -122,10 +122,9 @@ class _Site:
     def __init__(self, plan: Plan, config: Config, labels: Labels, charts: frozenset[str],
                  baseline: dict | None, since_baseline: BaselineChanges | None = None,
                  last_changes: dict[str, tuple[dt.date, str]] | None = None, layout: ChartLayout | None = None):
-        self.plan = plan
-        self.config = config
-        self.labels = labels
+        self.plan, self.config, self.labels = plan, config, labels
         self.svgs = charts
+        self.page_cache: Path | None = None  # where the charts drawn in the pages are kept
         if layout is None:  # specs only, no drawing: every chart is drawn in its page
             layout = chart_layout(plan, config, labels)
         self.layout = layout
@@ -136,8 +135,7 @@ class _Site:
         self._people_links: dict[str | None, Markup] = {}
         self.names = views.Names(plan, labels)
         self.weeks = views.weeks(plan, config)
-        self.since_baseline = since_baseline
-        self.last_changes = last_changes or {}
+        self.since_baseline, self.last_changes = since_baseline, last_changes or {}
 
     # --- small lookups -----------------------------------------------------------------------
 
@@ -232,9 +230,9 @@ class _Site:
         (:mod:`plancode.render.svg`, real text at a legible size); None without one."""
         if chart is None:
             return None
-        from .svg import inline
+        from .charts import inline_svg
 
-        svg = inline(chart.spec)
+        svg = inline_svg(chart.spec, self.page_cache)
         return {"svg": Markup(svg), "name": chart.name, "scroll": chart.spec["kind"] == "load"} if svg else None
 
     # --- goals -------------------------------------------------------------------------------
@@ -687,14 +685,16 @@ class SitePages:
     """The site's pages, each rendered on its own by :meth:`render`, so that the build can
     write every page as soon as it is made (never the whole site in memory) and render
     pages in several processes. ``layout``: the build's :func:`chart_layout`, when it has
-    made it already (it is made again otherwise). The other arguments are :func:`site_files`'s."""
+    made it already (it is made again otherwise); ``page_cache``: the cache folder of pieces of
+    pages (:mod:`.fragments`), where the charts drawn in them are kept. The rest is :func:`site_files`'s."""
 
     def __init__(self, plan: Plan, config: Config, labels: Labels, charts: Iterable[str],
                  baseline: dict | None = None, template_cache: Path | None = None,
                  since_baseline: BaselineChanges | None = None,
-                 last_changes: dict[str, tuple[dt.date, str]] | None = None, layout: ChartLayout | None = None):
+                 last_changes: dict[str, tuple[dt.date, str]] | None = None, layout: ChartLayout | None = None,
+                 page_cache: Path | None = None):
         site = _Site(plan, config, labels, frozenset(charts), baseline, since_baseline, last_changes, layout)
-        self.site = site
+        self.site, site.page_cache = site, page_cache
         self.template_cache = template_cache
         self._env = None
         self._pages = site.pages()
