@@ -13,7 +13,7 @@ from typing import Any
 
 from . import i18n
 from .spreadsheet import (
-    ID, LAYOUTS, LIST_SEPARATORS, Cell, Directory, Layout, Table, Unreadable, lines, parse_date,
+    DASHES, ID, LAYOUTS, LIST_SEPARATORS, Cell, Directory, Layout, Table, Unreadable, lines, parse_date,
     parse_days, parse_done, parse_module, parse_money, parse_percent, parse_quantity, parse_repeat,
     parse_status, parse_yes_no, split_list,
 )
@@ -243,6 +243,8 @@ def import_workstream(table: Table, plan: Any, ident: str, year: int | None, tit
         document["owner"] = owner
     if module:
         document["module"] = module[0]
+    if table.footnote:
+        document["description"] = table.footnote
     document["tasks"] = tasks
     problems = reader.problems + _ignored_notes(table, LAYOUTS["workstream"])
     return Imported([(f"{ident}.yaml", document)], problems, document["title"])
@@ -273,9 +275,9 @@ def _risks(reader: _Reader, row: dict[str, Cell], names: Directory) -> list[dict
     result = []
     for index, risk in enumerate(risks):
         item: dict[str, Any] = {"risk": risk}
-        if index < len(mitigations):
+        if index < len(mitigations) and mitigations[index] not in DASHES:  # `–`: this risk has none
             item["mitigation"] = mitigations[index]
-        if index < len(owners):
+        if index < len(owners) and owners[index] not in DASHES:
             try:
                 item["owner"] = names.person(Cell(owners[index], row["risk_owner"].row, row["risk_owner"].column))
             except Unreadable as exc:
@@ -370,6 +372,8 @@ def import_review(table: Table, plan: Any, period: Any, title: str | None = None
     if owner:
         document["owner"] = owner
     document["rows"] = rows_out
+    if table.footnote:
+        document["notes"] = table.footnote
     problems = reader.problems + _ignored_notes(table, LAYOUTS["review"])
     name = period if isinstance(period, str) else "review"
     return Imported([(f"{name}.yaml", document)], problems, shown_title or "")
@@ -394,6 +398,7 @@ def import_reports(table: Table, plan: Any, week: str, department: str | None = 
     reader = _Reader(table)
     names = Directory(plan)
     by_department: dict[str, list[dict[str, Any]]] = {}
+    metrics: dict[str, list[dict[str, Any]]] = {}
     for row in table.rows:
         dept = department
         if "department" in row and not row["department"].empty:
@@ -407,9 +412,17 @@ def import_reports(table: Table, plan: Any, week: str, department: str | None = 
             reader.report(cell, Unreadable("sheet-missing-value", column=_header_text(table, "department")
                                            if "department" in row else "部門 / department"))
             continue
+        task_cell = row.get("task") if row.get("task") is not None and not row["task"].empty else row["planned"]
+        if "goal" in row and not row["goal"].empty:
+            if task_cell.empty:  # SPEC §5.1: a KPI value of the week, on a row of its own
+                kpi = _kpi_value(reader, table, row, names)
+                if kpi:
+                    metrics.setdefault(dept, []).append(kpi)
+                    by_department.setdefault(dept, [])
+                continue
+            reader.report(row["goal"], Unreadable("sheet-goal-on-task-row", value=row["goal"].text))
         entry: dict[str, Any] = {}
         planned = reader.text(row, "planned")
-        task_cell = row.get("task") if row.get("task") is not None and not row["task"].empty else row["planned"]
         if task_cell.empty:
             reader.report(task_cell, Unreadable("sheet-missing-value", column=_header_text(table, "planned")))
         else:
@@ -423,6 +436,9 @@ def import_reports(table: Table, plan: Any, week: str, department: str | None = 
         results: dict[str, Any] = {}
         if done:
             entry["done"] = done[0]
+        actual = reader.read(row, "actual", parse_quantity)
+        if actual is not None:
+            entry["actual"] = _number(actual[0])
         progress = reader.read(row, "progress", parse_percent)
         if progress is not None:
             entry["progress"] = _number(progress)
@@ -453,9 +469,33 @@ def import_reports(table: Table, plan: Any, week: str, department: str | None = 
         if lead:
             document["author"] = lead
         document["entries"] = entries
+        if dept in metrics:
+            document["metrics"] = metrics[dept]
+        if table.footnote:
+            document["notes"] = table.footnote
         documents.append((f"{week}-{dept}.yaml", document))
     problems = reader.problems + _ignored_notes(table, LAYOUTS["report"])
     return Imported(documents, problems, table.title)
+
+
+def _kpi_value(reader: _Reader, table: Table, row: dict[str, Cell], names: Directory) -> dict[str, Any] | None:
+    """A KPI row: its goal, its value (指標實際值) and a note (under 關鍵數據結果, as written)."""
+    goal = reader.read(row, "goal", names.goal)
+    if "actual" not in row or row["actual"].empty:
+        cell = row.get("actual") or row["goal"]
+        reader.report(cell, Unreadable("sheet-missing-value", column=_header_text(table, "actual")
+                                       if "actual" in row else "指標實際值 / metric actual"))
+        return None
+    value = reader.read(row, "actual", parse_quantity)
+    if goal is None or value is None:
+        return None
+    from .commands._writing import Flow
+
+    kpi: dict[str, Any] = {"goal": goal, "value": _number(value[0])}
+    note = reader.text(row, "results")
+    if note:
+        kpi["note"] = note
+    return Flow(kpi)
 
 
 def _task_of(plan: Any, text: str, department: str) -> str:

@@ -132,6 +132,11 @@ i18n.register({
         "(e.g. promotion) or its name (推廣策略)",
         "「{value}」不是策略模塊:請寫策略預算分配中的鍵(例如 promotion)或其名稱(推廣策略)",
     ),
+    "sheet-goal-on-task-row": (
+        "「{value}」: a row names a task or a goal, not both; put the goal's KPI value on a row of its own "
+        "(goal and 指標實際值, no planned task)",
+        "「{value}」:一行只能寫任務或目標其中之一;請把目標的 KPI 實際值寫在單獨一行(關聯目標與指標實際值,不填計劃任務)",
+    ),
     "sheet-module-differs": (
         "「{value}」 differs from 「{first}」 above: a workstream draws on one strategy module",
         "「{value}」與上方的「{first}」不同:一個工作流只屬於一個策略模塊",
@@ -244,19 +249,28 @@ REPORT_COLUMNS = (
     Column("spent", "spent", ("本周花費", "本周花费", "實際花費", "实际花费", "花費", "花费", "spent")),
 )
 
+#: SPEC §5.1, §5.2: a report's KPI values (a row of their own: its goal and value, the note
+#: under 關鍵數據結果) and its entries' metric values, after the template's columns
+YEAR_REPORT_COLUMNS = (
+    Column("goal", "sheet.goal", ("關聯目標", "关联目标", "目標", "目标", "goal")),
+    Column("actual", "sheet.metric_actual", ("指標實際值", "指标实际值", "實際值", "实际值", "actual")),
+)
+
 
 @dataclass(frozen=True)
 class Layout:
     kind: str
     columns: tuple[Column, ...]
     required: frozenset[str]  # the keys that make a row the header
+    #: the label of the footnote under the table (``備注:…``), the document's notes or description
+    footnote: str = "sheet.notes"
 
 
 LAYOUTS = {
     "workstream": Layout("workstream", WORKSTREAM_COLUMNS + YEAR_WORKSTREAM_COLUMNS + FORECAST_COLUMNS,
-                         frozenset({"name", "owner"})),
+                         frozenset({"name", "owner"}), "sheet.description"),
     "review": Layout("review", REVIEW_COLUMNS, frozenset({"metric", "target", "actual"})),
-    "report": Layout("report", REPORT_COLUMNS, frozenset({"planned", "done"})),
+    "report": Layout("report", REPORT_COLUMNS + YEAR_REPORT_COLUMNS, frozenset({"planned", "done"})),
 }
 
 
@@ -293,6 +307,8 @@ SHEET_LABELS = {
     "sheet.repeat.weekly": ("Weekly", "每週"),
     "sheet.repeat.monthly": ("Monthly", "每月"),
     "sheet.lag_unit": ("d", "天"),  # a link's lag: 直播間升級改造 (FS-3天)
+    "sheet.metric_actual": ("Metric actual", "指標實際值"),
+    "sheet.description": ("Description", "計劃說明"),
     # SPEC §5 figures (export only)
     "sheet.forecast_end": ("Forecast end", "預測結束"),
     "sheet.slip": ("Slip (days)", "延期(天)"),
@@ -382,6 +398,23 @@ class Table:
     headers: dict[str, Cell]  # key -> its header cell
     ignored: list[Cell]  # headers of columns the layout does not know
     rows: list[dict[str, Cell]]
+    footnote: str = ""  # the text of the last row, when it is ``備注:…`` alone in column A
+
+
+def _footnote(row: list[Cell], layout: Layout) -> str | None:
+    """``備注: 三項指標均超額完成`` (or the layout's label, in any locale), alone in the first
+    column (a merged row repeats it): the document's notes; None for any other row."""
+    from .render.labels import LABELS
+
+    texts = {c.text for c in row if c.text}
+    if len(texts) != 1 or min(c.column for c in row if c.text) != 1:
+        return None
+    match = re.match(r"^([^:：\n]{1,20}?)\s*[:：]\s*(.*)$", texts.pop(), re.S)
+    if not match:
+        return None
+    labels = SHEET_LABELS.get(layout.footnote) or LABELS.get(layout.footnote, ())
+    known = {normalize_header(label) for label in labels} | {normalize_header(i18n.simplified(l)) for l in labels}
+    return match[2].strip() if normalize_header(match[1]) in known else None
 
 
 def find_table(sheet: Sheet, layout: Layout) -> Table | None:
@@ -403,15 +436,20 @@ def find_table(sheet: Sheet, layout: Layout) -> Table | None:
             if len(filled) == 1:  # merged title cells repeat one text
                 title = filled.pop()
                 break
+        below = sheet.rows[row_number + 1:]
+        filled = [i for i, data in enumerate(below) if any(c.text for c in data)]
+        footnote = _footnote(below[filled[-1]], layout) if filled else None
+        if footnote is not None:
+            below = below[:filled[-1]]
         rows = []
-        for data in sheet.rows[row_number + 1:]:
+        for data in below:
             by_column = {c.column: c for c in data}
             cells = {key: by_column.get(header.column, Cell(None, data[0].row if data else 0, header.column))
                      for key, header in headers.items()}
             if all(cell.empty for cell in cells.values()):
                 continue
             rows.append(cells)
-        return Table(sheet, title, headers, ignored, rows)
+        return Table(sheet, title, headers, ignored, rows, footnote or "")
     return None
 
 

@@ -468,7 +468,8 @@ def _load_workspace(
             raise UsageError(messages("no-plans", path=display_path(missing[0].absolute(), cwd)))
         # `plancode check plancode.yaml`: a file named is read as a plan, but this one is not
         # one (and was validated as the config before any plan was read)
-        named_config = [p for p in paths if config.path is not None and p.is_file() and os.path.samefile(p, config.path)]
+        named_config = [p for p in paths
+                        if config.path is not None and p.is_file() and os.path.samefile(p, config.path)]
         if named_config:
             raise UsageError(messages("config-not-a-plan", path=display_path(named_config[0].absolute(), cwd)))
     outside: list[Path] = []

@@ -16,8 +16,8 @@ import unicodedata
 from typing import Any, Iterable
 
 from .spreadsheet import (
-    FORECAST_COLUMNS, REPORT_COLUMNS, REVIEW_COLUMNS, WORKSTREAM_COLUMNS, YEAR_WORKSTREAM_COLUMNS, Directory,
-    header_label,
+    FORECAST_COLUMNS, REPORT_COLUMNS, REVIEW_COLUMNS, WORKSTREAM_COLUMNS, YEAR_REPORT_COLUMNS,
+    YEAR_WORKSTREAM_COLUMNS, Directory, header_label,
 )
 from .views import tables as view_tables
 
@@ -51,9 +51,10 @@ def workbook(plan: Any, tables: Iterable[str], locale: str, as_of: dt.date) -> b
         for review in plan.reviews:
             _review_sheet(book, _sheet_name(review.label.replace("..", "_"), used), review, names, locale)
     if "reports" in wanted:
+        columns = _report_columns(plan)
         for report in plan.reports:
             _report_sheet(book, _sheet_name(f"{report.week}-{report.department}", used), plan, report,
-                          names, locale)
+                          names, locale, columns)
     if not book.worksheets:
         book.create_sheet("plans")
     moment = dt.datetime.combine(as_of, dt.time())
@@ -92,7 +93,9 @@ def _sheet_name(text: str, used: set[str]) -> str:
 
 
 def _write_table(sheet: Any, title: str, headers: list[str], rows: list[list[Any]],
-                 formats: dict[int, str] | None = None) -> None:
+                 formats: dict[int, str] | None = None, footnote: str = "") -> None:
+    """Title row, header row, the rows; under them, after an empty row, ``footnote`` (the
+    document's notes, ``備注:…``) across the table, where import reads it back."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -112,6 +115,12 @@ def _write_table(sheet: Any, title: str, headers: list[str], rows: list[list[Any
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for row in rows:
         sheet.append(row)
+    if footnote:
+        sheet.append([None])
+        sheet.append([cell_value(footnote)])
+        last = sheet.max_row
+        sheet.merge_cells(start_row=last, start_column=1, end_row=last, end_column=max(len(headers), 1))
+        sheet.cell(last, 1).alignment = Alignment(vertical="top", wrap_text=True)
     for cells in sheet.iter_rows():
         for cell in cells:
             if cell.data_type == "f":  # openpyxl makes text starting with `=` a formula: a
@@ -181,9 +190,11 @@ def _gantt_sheet(book: Any, name: str, plan: Any, stream: Any, names: Directory,
             "start": task.start, "end": task.end, "days": task.days, "after": "、".join(after),
             "progress": task.progress / 100, "status": labels(f"status.{task.status}"),
             "risk": "\n".join(r.risk for r in task.risks),
-            "mitigation": "\n".join(r.mitigation for r in task.risks) if any(r.mitigation for r in task.risks) else "",
-            "risk_owner": "\n".join(names.person_label(r.owner) for r in task.risks)
-            if all(r.owner for r in task.risks) and task.risks else "",
+            # one line per risk, `–` where a risk has none, so that each line stays with its risk
+            "mitigation": "\n".join(r.mitigation or "–" for r in task.risks)
+            if any(r.mitigation for r in task.risks) else "",
+            "risk_owner": "\n".join(names.person_label(r.owner) if r.owner else "–" for r in task.risks)
+            if any(r.owner for r in task.risks) else "",
             "deliverable": task.deliverable, "metric": _metric_text(task.metric),
             "budget": task.budget, "milestone": labels("done.yes") if task.milestone else "",
             "goal": task.goal or "", "support": "、".join(names.department_label(d) for d in task.support),
@@ -198,7 +209,12 @@ def _gantt_sheet(book: Any, name: str, plan: Any, stream: Any, names: Directory,
                keys.index("progress") + 1: "0%"}
     if plan.year:
         formats[keys.index("forecast_end") + 1] = "yyyy-mm-dd"
-    _write_table(sheet, stream.title, headers, rows, formats)
+    _write_table(sheet, stream.title, headers, rows, formats,
+                 _footnote("sheet.description", stream.description, locale))
+
+
+def _footnote(label: str, text: str, locale: str) -> str:
+    return f"{header_label(label, locale)}: {text}" if text else ""
 
 
 def _record(columns: tuple[Any, ...], values: tuple[Any, ...]) -> dict[str, Any]:
@@ -265,16 +281,26 @@ def _review_sheet(book: Any, name: str, review: Any, names: Directory, locale: s
             "unit": row.unit, "goal": row.goal or "", "direction": labels(f"direction.{row.direction}"),
         }
         rows.append([values[key] if values[key] != "" else None for key in keys])
-    _write_table(sheet, review.title or review.label, headers, rows, {keys.index("achievement") + 1: "0%"})
+    _write_table(sheet, review.title or review.label, headers, rows, {keys.index("achievement") + 1: "0%"},
+                 _footnote("sheet.notes", review.notes, locale))
 
 
-def _report_sheet(book: Any, name: str, plan: Any, report: Any, names: Directory, locale: str) -> None:
+def _report_columns(plan: Any) -> tuple[Any, ...]:
+    """Template 3's columns; after them, for plans that write KPI values or task metric
+    values in their reports (SPEC §5.1, §5.2), the goal and the value."""
+    used = any(r.metrics or any(e.actual is not None for e in r.entries) for r in plan.reports)
+    return REPORT_COLUMNS + (YEAR_REPORT_COLUMNS if used else ())
+
+
+def _report_sheet(book: Any, name: str, plan: Any, report: Any, names: Directory, locale: str,
+                  columns: tuple[Any, ...]) -> None:
     from .render.labels import Labels
 
     labels = Labels(locale)
     sheet = book.create_sheet(name)
-    keys = [c.key for c in REPORT_COLUMNS]
-    headers = [header_label(c.label, locale) for c in REPORT_COLUMNS]
+    keys = [c.key for c in columns]
+    headers = [header_label(c.label, locale) for c in columns]
+    department_label = names.department_label(report.department)
     rows = []
     for entry in report.entries:
         values = {
@@ -283,9 +309,14 @@ def _report_sheet(book: Any, name: str, plan: Any, report: Any, names: Directory
             "results": "\n".join(f"{k}: {v}" for k, v in entry.results.items()),
             "support": entry.support, "next": entry.next, "task": entry.task or entry.task_ref,
             "progress": entry.progress / 100 if entry.progress is not None else None,
-            "adjustment": entry.adjustment, "spent": entry.spent,
+            "adjustment": entry.adjustment, "spent": entry.spent, "goal": "", "actual": entry.actual,
         }
         rows.append([values[key] if values[key] != "" else None for key in keys])
+    for kpi in report.metrics:  # a row of its own: the goal, its value, the note
+        values = {key: None for key in keys}
+        values.update(department=department_label, goal=kpi.goal, actual=kpi.value, results=kpi.note or None)
+        rows.append([values[key] for key in keys])
     department = plan.departments.get(report.department)
     title = f"{department.name if department else report.department} {report.week}"
-    _write_table(sheet, title, headers, rows, {keys.index("progress") + 1: "0%"})
+    _write_table(sheet, title, headers, rows, {keys.index("progress") + 1: "0%"},
+                 _footnote("sheet.notes", report.notes, locale))
