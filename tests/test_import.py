@@ -307,25 +307,30 @@ def test_reports_of_several_departments_need_a_folder_or_a_department(base_repo,
 
 def test_kpi_values_and_notes_in_a_tracking_sheet(base_repo, tmp_path):
     """A KPI value of the week on a row of its own (its goal and 指標實際值, the note under
-    關鍵數據結果), a task's metric value beside its row, the report's notes as a footnote."""
+    關鍵數據結果), a task's metric value beside its row, the report's author and notes as
+    footnotes under the table."""
     base_repo.write("plans/ws.yaml", CONTENT)
     rows = [["部門", "本周計劃任務", "完成情況", "關鍵數據結果", "關聯目標", "指標實際值"],
             ["市場部", "抖音短視頻發布5條", "是", "總播放量12萬", "", "5"],
             ["市場部", "", "", "截至本周累計", "線上渠道銷售額提升35%", "36"],
             [],
+            ["填報人:陳杰"],
             ["備注:本周直播間設備到貨"]]
     result = base_repo.run("import", str(sheet_file(tmp_path / "2024-W24.xlsx", rows)), "--as", "report")
     assert result.exit_code == 0, result.output
     data = load(result.stdout)
     assert data["entries"][0]["actual"] == 5 and data["entries"][0]["task"] == "douyin-content/short-videos"
     assert data["metrics"] == [{"goal": "online-up-35", "value": 36, "note": "截至本周累計"}]
-    assert data["notes"] == "本周直播間設備到貨"
+    assert data["notes"] == "本周直播間設備到貨" and data["author"] == "chen.jie"
     rows[1][4] = "online-up-35"  # a goal on a task's row: which is it?
+    rows[5][0] = "填報人: 王五"
     wrong = base_repo.run("import", str(sheet_file(tmp_path / "w-2024-W24.xlsx", rows)), "--as", "report")
     assert wrong.exit_code == 1
     assert wrong.stderr.splitlines()[0] == (
         "w-2024-W24.xlsx:Sheet1!E2: 「online-up-35」: a row names a task or a goal, not both; put the goal's KPI "
         "value on a row of its own (goal and 指標實際值, no planned task)")
+    assert "w-2024-W24.xlsx:Sheet1!A6: 「王五」 is not a person of the team (write their name, role or id)" \
+        in wrong.stderr.splitlines()
 
 
 def test_a_row_that_names_no_task_is_reported(base_repo, tmp_path):
@@ -390,8 +395,8 @@ def year_example(tmp_path) -> PlanRepo:
 def test_round_trip_export_then_import_gives_back_every_key(which, locale, request):
     """Each workstream of the example plans and of the year example (recurring tasks,
     strategy modules, links with a lag and start-to-start, a working-day calendar) exported
-    to xlsx, deleted, imported back with the workstream's owner and goal as a user gives
-    them: the plan equals the original, every field of every task and workstream."""
+    to xlsx, deleted, imported back from its sheet alone: the plan equals the original, every
+    field of every task and workstream."""
     plans: PlanRepo = request.getfixturevalue(which)
     exported = plans.run("--locale", locale, "export", "--format", "xlsx", "--output", "plans.xlsx")
     assert exported.exit_code == 0, exported.output
@@ -405,10 +410,8 @@ def test_round_trip_export_then_import_gives_back_every_key(which, locale, reque
     for stream in sorted(before.workstreams):
         written = before.workstreams[stream]
         written.source.doc.path.unlink()
-        options = [*(["--owner", written.owner] if written.owner else []),
-                   *(["--goal", written.goal] if written.goal else [])]
         result = plans.run("--locale", locale, "import", "plans.xlsx", "--as", "workstream", "--sheet", stream,
-                           *options, "--output", str(written.source.doc.path))
+                           "--output", str(written.source.doc.path))
         assert result.exit_code == 0, result.output
     after = load_workspace(config, cwd=plans.root, cache=False)
     assert [p for p in after.problems if p.severity.name == "ERROR"] == []
@@ -476,7 +479,7 @@ def without_source(record):
 def test_round_trip_of_reviews_and_reports_keeps_every_key(which, request):
     """Every review and weekly report exported, deleted and imported back: every field
     comes back — rows and entries, the task metric values (`actual`), the week's KPI values
-    (`metrics`: rows of their own), the notes (a footnote under the table)."""
+    (`metrics`: rows of their own), the owner, author and notes (footnotes under the table)."""
     plans: PlanRepo = request.getfixturevalue(which)
     assert plans.run("export", "--format", "xlsx", "--output", "plans.xlsx").exit_code == 0
     config = load_config(None, plans.root)
@@ -485,8 +488,7 @@ def test_round_trip_of_reviews_and_reports_keeps_every_key(which, request):
     for review in before.reviews:
         review.source.doc.path.unlink()
         result = plans.run("import", "plans.xlsx", "--as", "review", "--sheet", review.label.replace("..", "_"),
-                           *(["--owner", review.owner] if review.owner else []), "--period", str(review.period),
-                           "--output", str(review.source.doc.path))
+                           "--period", str(review.period), "--output", str(review.source.doc.path))
         assert result.exit_code == 0, result.output
     for report in before.reports:
         report.source.doc.path.unlink()

@@ -39,8 +39,14 @@ def year(tmp_path_factory):
 
 
 def table(sheet) -> list[dict]:
+    """The rows under the header, up to the empty row above the footnotes (負責人: …)."""
     rows = list(sheet.iter_rows(values_only=True))
-    return [dict(zip(rows[1], row)) for row in rows[2:]]
+    body = []
+    for row in rows[2:]:
+        if all(value is None for value in row):
+            break
+        body.append(dict(zip(rows[1], row)))
+    return body
 
 
 def day(value) -> str | None:

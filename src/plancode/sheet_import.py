@@ -84,6 +84,9 @@ def import_workstream(table: Table, plan: Any, ident: str, year: int | None, tit
     """Template 2 rows → one workstream document."""
     reader = _Reader(table)
     names = Directory(plan)
+    # the workstream's own keys, written under the table by export; the options win
+    owner = owner or reader.read(table.footnotes, "owner", names.person)
+    goal = goal or reader.read(table.footnotes, "goal", names.goal)
     rows = table.rows
     ids: list[str] = []
     seen: set[str] = set()
@@ -243,8 +246,9 @@ def import_workstream(table: Table, plan: Any, ident: str, year: int | None, tit
         document["owner"] = owner
     if module:
         document["module"] = module[0]
-    if table.footnote:
-        document["description"] = table.footnote
+    description = reader.text(table.footnotes, "description")
+    if description:
+        document["description"] = description
     document["tasks"] = tasks
     problems = reader.problems + _ignored_notes(table, LAYOUTS["workstream"])
     return Imported([(f"{ident}.yaml", document)], problems, document["title"])
@@ -302,6 +306,7 @@ def import_review(table: Table, plan: Any, period: Any, title: str | None = None
 
     reader = _Reader(table)
     names = Directory(plan)
+    owner = owner or reader.read(table.footnotes, "owner", names.person)
     rows_out = []
     for row in table.rows:
         item: dict[str, Any] = {}
@@ -372,8 +377,9 @@ def import_review(table: Table, plan: Any, period: Any, title: str | None = None
     if owner:
         document["owner"] = owner
     document["rows"] = rows_out
-    if table.footnote:
-        document["notes"] = table.footnote
+    notes = reader.text(table.footnotes, "notes")
+    if notes:
+        document["notes"] = notes
     problems = reader.problems + _ignored_notes(table, LAYOUTS["review"])
     name = period if isinstance(period, str) else "review"
     return Imported([(f"{name}.yaml", document)], problems, shown_title or "")
@@ -463,16 +469,18 @@ def import_reports(table: Table, plan: Any, week: str, department: str | None = 
                 entry[key] = text
         by_department.setdefault(dept, []).append(entry)
     documents = []
+    author = reader.read(table.footnotes, "author", names.person)  # else the department's lead
+    notes = reader.text(table.footnotes, "notes")
     for dept, entries in by_department.items():
         document: dict[str, Any] = {"kind": "report", "version": 1, "week": week, "department": dept}
         lead = plan.departments[dept].lead if dept in plan.departments else None
-        if lead:
-            document["author"] = lead
+        if author or lead:
+            document["author"] = author or lead
         document["entries"] = entries
         if dept in metrics:
             document["metrics"] = metrics[dept]
-        if table.footnote:
-            document["notes"] = table.footnote
+        if notes:
+            document["notes"] = notes
         documents.append((f"{week}-{dept}.yaml", document))
     problems = reader.problems + _ignored_notes(table, LAYOUTS["report"])
     return Imported(documents, problems, table.title)

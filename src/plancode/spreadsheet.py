@@ -25,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -262,15 +262,19 @@ class Layout:
     kind: str
     columns: tuple[Column, ...]
     required: frozenset[str]  # the keys that make a row the header
-    #: the label of the footnote under the table (``備注:…``), the document's notes or description
-    footnote: str = "sheet.notes"
+    #: the document's own keys, each a footnote row under the table (``負責人: 李偉``,
+    #: ``備注: …``): (key, label), in the order export writes them
+    footnotes: tuple[tuple[str, str], ...] = ()
 
 
 LAYOUTS = {
     "workstream": Layout("workstream", WORKSTREAM_COLUMNS + YEAR_WORKSTREAM_COLUMNS + FORECAST_COLUMNS,
-                         frozenset({"name", "owner"}), "sheet.description"),
-    "review": Layout("review", REVIEW_COLUMNS, frozenset({"metric", "target", "actual"})),
-    "report": Layout("report", REPORT_COLUMNS + YEAR_REPORT_COLUMNS, frozenset({"planned", "done"})),
+                         frozenset({"name", "owner"}),
+                         (("owner", "owner"), ("goal", "sheet.goal"), ("description", "sheet.description"))),
+    "review": Layout("review", REVIEW_COLUMNS, frozenset({"metric", "target", "actual"}),
+                     (("owner", "owner"), ("notes", "sheet.notes"))),
+    "report": Layout("report", REPORT_COLUMNS + YEAR_REPORT_COLUMNS, frozenset({"planned", "done"}),
+                     (("author", "sheet.author"), ("notes", "sheet.notes"))),
 }
 
 
@@ -309,6 +313,7 @@ SHEET_LABELS = {
     "sheet.lag_unit": ("d", "天"),  # a link's lag: 直播間升級改造 (FS-3天)
     "sheet.metric_actual": ("Metric actual", "指標實際值"),
     "sheet.description": ("Description", "計劃說明"),
+    "sheet.author": ("Author", "填報人"),
     # SPEC §5 figures (export only)
     "sheet.forecast_end": ("Forecast end", "預測結束"),
     "sheet.slip": ("Slip (days)", "延期(天)"),
@@ -398,12 +403,14 @@ class Table:
     headers: dict[str, Cell]  # key -> its header cell
     ignored: list[Cell]  # headers of columns the layout does not know
     rows: list[dict[str, Cell]]
-    footnote: str = ""  # the text of the last row, when it is ``備注:…`` alone in column A
+    #: the document's keys written under the table (see Layout.footnotes): each one's text,
+    #: at the footnote's cell
+    footnotes: dict[str, Cell] = field(default_factory=dict)
 
 
-def _footnote(row: list[Cell], layout: Layout) -> str | None:
-    """``備注: 三項指標均超額完成`` (or the layout's label, in any locale), alone in the first
-    column (a merged row repeats it): the document's notes; None for any other row."""
+def _footnote(row: list[Cell], layout: Layout) -> tuple[str, Cell] | None:
+    """``負責人: 李偉`` (a label of the layout's footnotes, in any locale) alone in the first
+    column (a merged row repeats it): the key and its text; None for any other row."""
     from .render.labels import LABELS
 
     texts = {c.text for c in row if c.text}
@@ -412,9 +419,13 @@ def _footnote(row: list[Cell], layout: Layout) -> str | None:
     match = re.match(r"^([^:：\n]{1,20}?)\s*[:：]\s*(.*)$", texts.pop(), re.S)
     if not match:
         return None
-    labels = SHEET_LABELS.get(layout.footnote) or LABELS.get(layout.footnote, ())
-    known = {normalize_header(label) for label in labels} | {normalize_header(i18n.simplified(l)) for l in labels}
-    return match[2].strip() if normalize_header(match[1]) in known else None
+    for key, label in layout.footnotes:
+        labels = SHEET_LABELS.get(label) or LABELS.get(label, ())
+        known = {normalize_header(text) for text in labels} | {normalize_header(i18n.simplified(t)) for t in labels}
+        if normalize_header(match[1]) in known:
+            first = next(c for c in row if c.text)
+            return key, Cell(match[2].strip(), first.row, first.column)
+    return None
 
 
 def find_table(sheet: Sheet, layout: Layout) -> Table | None:
@@ -437,10 +448,14 @@ def find_table(sheet: Sheet, layout: Layout) -> Table | None:
                 title = filled.pop()
                 break
         below = sheet.rows[row_number + 1:]
-        filled = [i for i, data in enumerate(below) if any(c.text for c in data)]
-        footnote = _footnote(below[filled[-1]], layout) if filled else None
-        if footnote is not None:
-            below = below[:filled[-1]]
+        footnotes: dict[str, Cell] = {}
+        while below:  # the footnotes: the last rows, each alone in the first column
+            if any(c.text for c in below[-1]):
+                found = _footnote(below[-1], layout)
+                if found is None:
+                    break
+                footnotes.setdefault(*found)
+            below = below[:-1]
         rows = []
         for data in below:
             by_column = {c.column: c for c in data}
@@ -449,7 +464,7 @@ def find_table(sheet: Sheet, layout: Layout) -> Table | None:
             if all(cell.empty for cell in cells.values()):
                 continue
             rows.append(cells)
-        return Table(sheet, title, headers, ignored, rows, footnote or "")
+        return Table(sheet, title, headers, ignored, rows, footnotes)
     return None
 
 

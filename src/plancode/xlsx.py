@@ -16,7 +16,7 @@ import unicodedata
 from typing import Any, Iterable
 
 from .spreadsheet import (
-    FORECAST_COLUMNS, REPORT_COLUMNS, REVIEW_COLUMNS, WORKSTREAM_COLUMNS, YEAR_REPORT_COLUMNS,
+    FORECAST_COLUMNS, LAYOUTS, REPORT_COLUMNS, REVIEW_COLUMNS, WORKSTREAM_COLUMNS, YEAR_REPORT_COLUMNS,
     YEAR_WORKSTREAM_COLUMNS, Directory, header_label,
 )
 from .views import tables as view_tables
@@ -93,9 +93,10 @@ def _sheet_name(text: str, used: set[str]) -> str:
 
 
 def _write_table(sheet: Any, title: str, headers: list[str], rows: list[list[Any]],
-                 formats: dict[int, str] | None = None, footnote: str = "") -> None:
-    """Title row, header row, the rows; under them, after an empty row, ``footnote`` (the
-    document's notes, ``備注:…``) across the table, where import reads it back."""
+                 formats: dict[int, str] | None = None, footnotes: Iterable[str] = ()) -> None:
+    """Title row, header row, the rows; under them, after an empty row, the ``footnotes``
+    (the document's own keys, ``負責人: 李偉``), each across the table, where import reads
+    them back."""
     from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -115,9 +116,11 @@ def _write_table(sheet: Any, title: str, headers: list[str], rows: list[list[Any
         cell.fill = PatternFill("solid", fgColor="DDEBF7")
     for row in rows:
         sheet.append(row)
-    if footnote:
+    footnotes = [text for text in footnotes if text]
+    if footnotes:
         sheet.append([None])
-        sheet.append([cell_value(footnote)])
+    for text in footnotes:
+        sheet.append([cell_value(text)])
         last = sheet.max_row
         sheet.merge_cells(start_row=last, start_column=1, end_row=last, end_column=max(len(headers), 1))
         sheet.cell(last, 1).alignment = Alignment(vertical="top", wrap_text=True)
@@ -210,11 +213,14 @@ def _gantt_sheet(book: Any, name: str, plan: Any, stream: Any, names: Directory,
     if plan.year:
         formats[keys.index("forecast_end") + 1] = "yyyy-mm-dd"
     _write_table(sheet, stream.title, headers, rows, formats,
-                 _footnote("sheet.description", stream.description, locale))
+                 _footnotes("workstream", locale, owner=names.person_label(stream.owner), goal=stream.goal or "",
+                            description=stream.description))
 
 
-def _footnote(label: str, text: str, locale: str) -> str:
-    return f"{header_label(label, locale)}: {text}" if text else ""
+def _footnotes(kind: str, locale: str, **values: str) -> list[str]:
+    """The document's own keys under its table, as import reads them back (LAYOUTS' footnotes)."""
+    return [f"{header_label(label, locale)}: {values[key]}" for key, label in LAYOUTS[kind].footnotes
+            if values.get(key)]
 
 
 def _record(columns: tuple[Any, ...], values: tuple[Any, ...]) -> dict[str, Any]:
@@ -282,7 +288,7 @@ def _review_sheet(book: Any, name: str, review: Any, names: Directory, locale: s
         }
         rows.append([values[key] if values[key] != "" else None for key in keys])
     _write_table(sheet, review.title or review.label, headers, rows, {keys.index("achievement") + 1: "0%"},
-                 _footnote("sheet.notes", review.notes, locale))
+                 _footnotes("review", locale, owner=names.person_label(review.owner), notes=review.notes))
 
 
 def _report_columns(plan: Any) -> tuple[Any, ...]:
@@ -319,4 +325,4 @@ def _report_sheet(book: Any, name: str, plan: Any, report: Any, names: Directory
     department = plan.departments.get(report.department)
     title = f"{department.name if department else report.department} {report.week}"
     _write_table(sheet, title, headers, rows, {keys.index("progress") + 1: "0%"},
-                 _footnote("sheet.notes", report.notes, locale))
+                 _footnotes("report", locale, author=names.person_label(report.author), notes=report.notes))
