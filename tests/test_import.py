@@ -419,9 +419,10 @@ def test_round_trip_export_then_import_gives_back_every_key(which, locale, reque
     assert after.plan.modules == before.modules
 
 
-def test_round_trip_keeps_each_risk_with_its_own_mitigation_and_owner(base_repo):
+def test_round_trip_keeps_each_risk_with_its_own_mitigation_and_owner_and_the_whole_metric(base_repo):
     """Risks whose mitigations and owners are only partly written: each sheet line stays
-    with its risk (a risk without one shows `–`), none moves up to the risk above."""
+    with its risk (a risk without one shows `–`), none moves up to the risk above. A metric
+    with a baseline, lower-is-better: 新客獲客成本 60→50元/人 (越低越好)."""
     base_repo.write("plans/ws.yaml", """\
     kind: workstream
     id: live
@@ -434,18 +435,20 @@ def test_round_trip_keeps_each_risk_with_its_own_mitigation_and_owner(base_repo)
         start: 2024-06-01
         end: 2024-06-10
         deliverable: 賬號完成認證
+        metric: {name: 新客獲客成本, unit: 元/人, baseline: 60, target: 50, direction: down}
         risks:
           - {risk: 設備調試風險, mitigation: 提前一天彩排, owner: chen.jie}
           - {risk: 主播檔期沖突}
           - {risk: 部分庫存不足, mitigation: 同類商品替換}
           - {risk: 平台審核延遲, owner: li.wei}
     """)
-    before = base_repo.workspace().plan.tasks["live/account"].risks
+    before = base_repo.workspace().plan.tasks["live/account"]
     assert base_repo.run("export", "--format", "xlsx", "--output", "p.xlsx").exit_code == 0
     (base_repo.root / "plans/ws.yaml").unlink()
     result = base_repo.run("import", "p.xlsx", "--as", "workstream", "--sheet", "live", "--output", "plans/ws.yaml")
     assert result.exit_code == 0, result.output
-    assert base_repo.workspace().plan.tasks["live/account"].risks == before
+    after = base_repo.workspace().plan.tasks["live/account"]
+    assert (after.risks, after.metric) == (before.risks, before.metric)
 
 
 def test_round_trip_of_the_douyin_live_gantt_in_detail(examples):

@@ -254,17 +254,30 @@ def import_workstream(table: Table, plan: Any, ident: str, year: int | None, tit
     return Imported([(f"{ident}.yaml", document)], problems, document["title"])
 
 
+_DIRECTION_NOTE = re.compile(r"\s*\(\s*([^()]+?)\s*\)$")
+
+
 def parse_metric(cell: Cell) -> dict[str, Any]:
-    """``場均GMV 3萬元`` → {name: 場均GMV, unit: 萬元, target: 3}; text without a number is
-    the metric's name alone."""
+    """``場均GMV 3萬元`` → {name: 場均GMV, unit: 萬元, target: 3}; ``新客獲客成本 60→50元/人
+    (越低越好)`` → with baseline 60 and direction down; text without a number is the
+    metric's name alone."""
     text = unicodedata.normalize("NFKC", cell.text)
-    match = re.match(r"^(.*?\D)\s*(\d[\d,]*(?:\.\d+)?)\s*([^\d\s]*)$", text)
+    direction = None
+    note = _DIRECTION_NOTE.search(text)
+    if note and note[1].lower() in DIRECTION_WORDS:
+        direction, text = DIRECTION_WORDS[note[1].lower()], text[:note.start()]
+    number = r"(\d[\d,]*(?:\.\d+)?)"
+    match = re.match(rf"^(.*?\D)\s*(?:{number}\s*(?:→|->)\s*)?{number}\s*([^\d\s]*)$", text)
     if not match or not match[1].strip():
         return {"name": cell.text}
     metric: dict[str, Any] = {"name": match[1].strip().rstrip(":：").strip()}
-    if match[3]:
-        metric["unit"] = match[3]
-    metric["target"] = _number(float(match[2].replace(",", "")))
+    if match[4]:
+        metric["unit"] = match[4]
+    if match[2]:
+        metric["baseline"] = _number(float(match[2].replace(",", "")))
+    metric["target"] = _number(float(match[3].replace(",", "")))
+    if direction == "down":
+        metric["direction"] = "down"
     return metric
 
 

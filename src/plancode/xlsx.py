@@ -198,7 +198,7 @@ def _gantt_sheet(book: Any, name: str, plan: Any, stream: Any, names: Directory,
             if any(r.mitigation for r in task.risks) else "",
             "risk_owner": "\n".join(names.person_label(r.owner) if r.owner else "–" for r in task.risks)
             if any(r.owner for r in task.risks) else "",
-            "deliverable": task.deliverable, "metric": _metric_text(task.metric),
+            "deliverable": task.deliverable, "metric": _metric_text(task.metric, labels),
             "budget": task.budget, "milestone": labels("done.yes") if task.milestone else "",
             "goal": task.goal or "", "support": "、".join(names.department_label(d) for d in task.support),
             "resources": task.resources, "notes": task.notes, "module": module,
@@ -263,12 +263,15 @@ def _modules_sheet(book: Any, name: str, plan: Any, locale: str) -> None:
                  {3: "0.0%"})
 
 
-def _metric_text(metric: Any) -> str:
+def _metric_text(metric: Any, labels: Any) -> str:
+    """``場均GMV 3萬元``; with a baseline and lower-is-better, ``新客獲客成本 60→50元/人 (越低越好)``."""
     if metric is None:
         return ""
     if metric.target is None:
         return metric.name
-    return f"{metric.name} {_plain(metric.target)}{metric.unit}"
+    baseline = f"{_plain(metric.baseline)}→" if metric.baseline is not None else ""
+    direction = f" ({labels('direction.down')})" if metric.direction == "down" else ""
+    return f"{metric.name} {baseline}{_plain(metric.target)}{metric.unit}{direction}"
 
 
 def _review_sheet(book: Any, name: str, review: Any, names: Directory, locale: str) -> None:
