@@ -506,6 +506,28 @@ def test_round_trip_of_reviews_and_reports_keeps_every_key(which, request):
     assert after.plan.earned_value == before.earned_value
 
 
+def test_a_review_of_a_period_of_its_own_and_without_a_title_comes_back_as_it_was(base_repo):
+    """period {start, end}: its sheet is named 2024-06-01_2024-08-31, which import reads
+    back as the period (or --period 2024-06-01..2024-08-31); a review without a title gets
+    none (the sheet's title row shows the period)."""
+    review = base_repo.write("plans/summer.yaml", """\
+    kind: review
+    period: {start: 2024-06-01, end: 2024-08-31}
+    owner: li.wei
+    rows:
+      - {dimension: 獲客效率, metric: 新客獲客成本(CAC), unit: 元/人, target: 50, actual: 45, direction: down}
+    """)
+    before = without_source(base_repo.workspace().plan.reviews)
+    assert base_repo.run("export", "--format", "xlsx", "--output", "p.xlsx").exit_code == 0
+    review.unlink()
+    result = base_repo.run("import", "p.xlsx", "--as", "review", "--sheet", "2024-06-01_2024-08-31",
+                           "--output", "plans/summer.yaml")
+    assert result.exit_code == 0, result.output
+    assert without_source(base_repo.workspace().plan.reviews) == before
+    given = base_repo.run("import", "p.xlsx", "--as", "review", "--period", "2024-06-01..2024-08-31")
+    assert load(given.stdout)["period"] == {"start": "2024-06-01", "end": "2024-08-31"}
+
+
 def test_export_xlsx_is_byte_identical_and_never_overwrites(examples):
     first = examples.run("export", "--format", "xlsx", "--output", "a.xlsx")
     second = examples.run("export", "--format", "xlsx", "--output", "b.xlsx")

@@ -385,7 +385,9 @@ def import_review(table: Table, plan: Any, period: Any, title: str | None = None
         rows_out.append(item)
     document: dict[str, Any] = {"kind": "review", "version": 1, "period": period}
     shown_title = title or table.title
-    if shown_title:
+    from .model.figures import period_label
+
+    if shown_title and (title or shown_title != period_label(period)):  # export's title row for no title
         document["title"] = shown_title
     if owner:
         document["owner"] = owner
@@ -394,7 +396,7 @@ def import_review(table: Table, plan: Any, period: Any, title: str | None = None
     if notes:
         document["notes"] = notes
     problems = reader.problems + _ignored_notes(table, LAYOUTS["review"])
-    name = period if isinstance(period, str) else "review"
+    name = f"{period['start']}_{period['end']}" if isinstance(period, dict) else str(period)
     return Imported([(f"{name}.yaml", document)], problems, shown_title or "")
 
 

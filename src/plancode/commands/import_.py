@@ -83,6 +83,8 @@ i18n.register({
 
 _WEEK = re.compile(r"(\d{4}-W\d{2})")
 _PERIOD = re.compile(r"^(\d{4}(?:-(?:H[12]|Q[1-4]|\d{2}))?)$")
+#: a period of its own, {start, end}: `2024-06-01..2024-08-31` (export's sheet name: `_` for `..`)
+_SPAN = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:\.\.|_)(\d{4}-\d{2}-\d{2})$")
 _DEFAULT_SHEET = re.compile(r"^(sheet|工作表|表)\s*\d*$", re.IGNORECASE)
 _EXAMPLE_COLUMNS = {
     "workstream": "任務, 負責人, 開始時間, 結束時間, 工期(天), 前置任務, 當前進度, 狀態, 風險點",
@@ -108,7 +110,8 @@ def _fail(message: str, code: int = EXIT_USAGE) -> None:
 @click.option("--title", help="Workstream or review title (default: the title row above the header).")
 @click.option("--goal", metavar="ID", help="Workstream: the goal its tasks serve.")
 @click.option("--owner", metavar="ID", help="Workstream or review owner (a person id).")
-@click.option("--period", metavar="PERIOD", help="Review: the period, e.g. 2024-Q3 (default: from the name).")
+@click.option("--period", metavar="PERIOD", help="Review: the period, e.g. 2024-Q3 or 2024-06-01..2024-08-31 "
+                                                  "(default: from the name).")
 @click.option("--week", metavar="YYYY-Www", help="Report: the ISO week (default: from the sheet's or file's name).")
 @click.option("--department", metavar="ID", help="Report: only this department's rows (or the department "
                                                   "of a sheet without a department column).")
@@ -163,10 +166,11 @@ def command(state: State, file: Path, kind: str, sheet: str | None, ident: str |
             click.echo(printable("plancode: " + messages("import-exists-in-plans", what=messages.noun("workstream"),
                                                           ident=ident, path=existing.source.path)), err=True)
     elif kind == "review":
-        period = period or next((n for n in names if _PERIOD.match(n)), None)
-        if period is None or not _PERIOD.match(period):
+        period = period or next((n for n in names if _PERIOD.match(n) or _SPAN.match(n)), None)
+        if period is None or not (_PERIOD.match(period) or _SPAN.match(period)):
             _fail(messages("import-need-period"))
-        value: Any = int(period) if period.isdigit() else period
+        span = _SPAN.match(period)
+        value: Any = {"start": span[1], "end": span[2]} if span else int(period) if period.isdigit() else period
         result = sheet_import.import_review(table, plan, value, title, owner)
     else:
         week = week or next((m[1] for m in (_WEEK.search(n) for n in names) if m), None)
