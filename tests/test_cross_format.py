@@ -170,11 +170,17 @@ def by_header(rows: list[list[list[str]]]) -> list[dict[str, list[str]]]:
 
 
 def sheet_rows(sheet, columns) -> list[dict]:
-    """A sheet written by export (title row, header row, data) as dicts by column key."""
+    """A sheet written by export (title row, header row, data; then an empty row and the
+    document's footnotes, 負責人: …) as dicts by column key."""
     keys = {header_label(c.label, LOCALE): c.key for c in columns}
     values = list(sheet.iter_rows(values_only=True))
     header = [keys.get(h) for h in values[1]]
-    return [dict(zip(header, row)) for row in values[2:]]
+    rows = []
+    for row in values[2:]:
+        if all(value is None for value in row):
+            break
+        rows.append(dict(zip(header, row)))
+    return rows
 
 
 # --- template 2: each workstream's Gantt table --------------------------------------------------
