@@ -134,8 +134,8 @@ i18n.register({
                           "工作流或評估的標題(預設:表頭上方的標題行)。"),
     "help:import:goal": ("Workstream: the goal its tasks serve.", "工作流:其任務服務的目標。"),
     "help:import:owner": ("Workstream or review owner (a person id).", "工作流或評估的負責人(人員 id)。"),
-    "help:import:period": ("Review: the period, e.g. 2024-Q3 (default: from the name).",
-                           "評估:期間,例如 2024-Q3(預設:取自名稱)。"),
+    "help:import:period": ("Review: the period, e.g. 2024-Q3 or 2024-06-01..2024-08-31 (default: from the name).",
+                           "評估:期間,例如 2024-Q3 或 2024-06-01..2024-08-31(預設:取自名稱)。"),
     "help:import:week": ("Report: the ISO week (default: from the sheet's or file's name).",
                          "周報:ISO 周(預設:取自工作表或文件的名稱)。"),
     "help:import:department": (
