@@ -81,6 +81,17 @@ def test_stdout_on_a_full_disk_is_one_line_and_exit_2(project, name):
         assert (project / "site-full" / "index.html").is_file()
 
 
+@needs_dev_full
+@pytest.mark.parametrize("name", ["check", "build", "export xlsx", "rules"])
+def test_stdout_and_stderr_on_a_full_disk_still_exit_2(project, name):
+    """`> /dev/full 2>&1`: the sentence cannot be written either; the exit code says it."""
+    with FULL.open("w") as full:
+        result = subprocess.run([sys.executable, "-m", "plancode", "--locale", "en", *command(name, "both")],
+                                cwd=project, stdout=full, stderr=full, timeout=300,
+                                env={**os.environ, "XDG_CACHE_HOME": str(project.parent / "cache")})
+    assert result.returncode == 2
+
+
 @pytest.mark.parametrize("name", list(COMMANDS))
 def test_no_stdout_at_all_is_silence_and_the_commands_exit_code(project, name):
     printed = plancode(project, command(name, "printed"), stdout=subprocess.DEVNULL)

@@ -97,20 +97,28 @@ def guard() -> Callable[[], None]:
     return restore
 
 
+def _to_devnull(fd: int) -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    except OSError:
+        pass
+
+
 def output_failed(exc: OutputFailed, locale: str) -> None:
     """One line on stderr, exit 2. What is still buffered for stdout goes to /dev/null,
-    so that Python's flush at exit does not fail again."""
+    so that Python's flush at exit does not fail again; so does stderr when it cannot be
+    written either (``> /dev/full 2>&1``): the exit code still says it."""
     import click
 
     from .i18n import Messages
 
+    _to_devnull(1)
     try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, 1)
-        os.close(devnull)
+        click.echo(f"plancode: {Messages(locale)('usage-output-failed', reason=exc.reason)}", err=True)
     except OSError:
-        pass
-    click.echo(f"plancode: {Messages(locale)('usage-output-failed', reason=exc.reason)}", err=True)
+        _to_devnull(2)
     sys.exit(2)
 
 
