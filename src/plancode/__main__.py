@@ -10,11 +10,12 @@ from __future__ import annotations
 def main() -> None:
     try:
         from .cli import main as command_line
+
+        command_line()  # which handles Ctrl-C itself once its streams are set up
     except KeyboardInterrupt:
         from .stdio import interrupted
 
         interrupted()
-    command_line()
 
 
 if __name__ == "__main__":
