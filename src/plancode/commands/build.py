@@ -150,7 +150,7 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
             click.echo(printable(f"plancode: {exc}", line=True), err=True)
             sys.exit(EXIT_USAGE)
 
-    from ..history import Repository, last_changes
+    from ..commits import last_changes
     from ..render import output
 
     # when and by whom each plan file last changed; {} outside git (the site then says nothing)
@@ -168,6 +168,8 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
                     raise UsageError(messages("diffcmd-no-folder", path=baseline))
                 folder_baseline = load_folder(state.cwd / baseline, config, state.cwd, label=baseline)
             else:
+                from ..history import Repository
+
                 repository = Repository(config, state.cwd, baseline)
                 commit = repository.resolve(baseline)
         except UsageError as exc:
