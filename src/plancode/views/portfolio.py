@@ -66,6 +66,8 @@ def _status(tasks: list[Task], day: dt.date, as_of: dt.date, lag_limit: float,
             past = history.get(task.full_id, [])
             known = bisect.bisect_right(past, day, key=itemgetter(0))
             progress = past[known - 1][1] if known else (0.0 if past else (task.written_progress or 0.0))
+            if progress >= 100:  # neither overdue nor behind then: nothing to count (most tasks of a trend)
+                continue
             planned = figures.planned_progress(task.start, task.end, day)
             lag = planned - progress if task.start <= day else None
             overdue, blocked = task.end < day and progress < 100, False
