@@ -262,7 +262,7 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
             writing = reports_dir
             with output.Tree(reports_dir) as reports_tree:
                 writing = site_dir
-                for name, data in site.static_files().items():
+                for name, data in site.static_files(search=False).items():  # the search index: by a worker
                     site_tree.write(name, data)
                 for name, path in cached.items():  # copied from the cache, not drawn
                     if path is not None:  # the site draws its charts in its pages
@@ -279,6 +279,9 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
                 for kind, index, data in _run(work, jobs, label, keyed.later):
                     if kind == CHART:
                         reports_tree.write(f"charts/{to_draw[index].name}.svg", data)
+                        continue
+                    if kind == SEARCH:
+                        site_tree.write(SEARCH_INDEX, data)
                         continue
                     keyed.write(kind, index, data)
                 site_tree.commit(site_inputs)
@@ -455,7 +458,8 @@ class _Keyed:
 
 # --- drawing and rendering in a pool of processes ----------------------------------------------
 
-CHART, PAGE, REPORT = "chart", "page", "report"
+CHART, PAGE, REPORT, SEARCH = "chart", "page", "report", "search"
+SEARCH_INDEX = "search-index.js"  # the site's search box's index of the plan
 
 
 class _Work:
@@ -466,10 +470,11 @@ class _Work:
         self.charts, self.cache, self.site, self.reports = charts, cache, site, reports
         self.fragments = fragments  # their cache folder, or None
         # the largest items first, so that no process is left with a long one at the end:
-        # charts to draw, then the overview pages (index, goals, people, weeks, README)
-        self.items = [(CHART, i) for i in range(len(charts))] + pages
+        # charts to draw, then the overview pages (index, goals, people, weeks, README),
+        # then the search index
+        self.items = [(CHART, i) for i in range(len(charts))] + pages + [(SEARCH, 0)]
         #: every item a build of these plans may make: what decides the number of processes
-        self.most = len(charts) + len(site.paths) + len(reports.paths)
+        self.most = len(charts) + len(site.paths) + len(reports.paths) + 1
 
     def make(self, item: tuple) -> tuple[str, int, bytes]:
         """``item``: (kind, index), or (kind, index, {fragment: key}) for a page made of
@@ -479,6 +484,8 @@ class _Work:
             from ..render.charts import render_chart
 
             return kind, index, render_chart(self.charts[index], self.cache).encode("utf-8")
+        if kind == SEARCH:
+            return kind, index, self.site.static_files()[SEARCH_INDEX]
         pages = self.site if kind == PAGE else self.reports
         if len(item) == 3:
             from ..render.fragments import Fragments

@@ -730,15 +730,16 @@ class SitePages:
         return self._env.get_template(template).render(**self._common, **context,
                                                         fragments=fragments).encode("utf-8")
 
-    def static_files(self) -> dict[str, bytes]:
-        """The style sheet and script, and the search box's index of this plan."""
+    def static_files(self, search: bool = True) -> dict[str, bytes]:
+        """The style sheet and script, and (``search``) the search box's index of this plan."""
         from .search import search_index
 
         static = resources.files("plancode.render") / "static"
         files = {f"static/{name}": (static / name).read_bytes() for name in STATIC_FILES}
         site = self.site
-        files["search-index.js"] = search_index(site.plan, site.labels, site.task_href, site.goal_href,
-                                                workstream_page).encode("utf-8")
+        if search:
+            files["search-index.js"] = search_index(site.plan, site.labels, site.task_href, site.goal_href,
+                                                    workstream_page).encode("utf-8")
         return files
 
 
