@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -370,3 +371,38 @@ def test_a_fragment_not_as_it_was_written_is_not_used(examples, tmp_path):
     # the entries the build needed were made again and written whole
     now = fragment_entries(tmp_path / "cache")
     assert sum(now[path] != altered[path] for path in altered) >= len(altered) - 2
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the keys' helper is forked on Linux only")
+@pytest.mark.parametrize("helper", ["sends", "killed"])
+def test_the_keys_made_by_a_helper_are_the_keys_made_here(examples, helper):
+    """A large build has its page keys made by a forked helper while it prepares the
+    pages: the same keys as made in the build's own process, and when the helper dies
+    before sending them, the build makes them itself."""
+    import signal
+
+    from plancode import views
+    from plancode.commands.build import _Keys
+    from plancode.workspace import load_config, load_workspace
+
+    config = load_config(None, examples, None, None)
+    plan = load_workspace(config, None, examples).plan
+    weeks = views.weeks(plan, config)
+    here = _Keys(plan, config, "settings", {}, fork=False)
+    assert here.helper is None
+    forked = _Keys(plan, config, "settings", {}, fork=True)
+    assert forked.helper is not None
+    if helper == "killed":
+        os.kill(forked.helper.pid, signal.SIGKILL)
+    try:
+        for keys in (forked, here):
+            found = ([keys.workstream(w) for w in plan.workstreams], [keys.week(w) for w in weeks],
+                     keys.goal_fragments("goals.html"), keys.goal_fragments("README.md"))
+            assert all(found[0]) and all(found[1]) and found[2] and found[3]
+            if keys is forked:
+                made = found
+                assert bool(forked.found) == (helper == "sends")  # taken from the helper, or made here
+        assert made == found
+    finally:
+        forked.close()
+    assert not Path(f"/proc/{forked.helper.pid}").exists()

@@ -29,7 +29,7 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import click
 
@@ -242,83 +242,87 @@ def command(state: State, out: Path | None, markdown: Path | None, baseline: str
     cached = {} if cache is None else {c.name: cached_svg(cache, c.spec) for c in charts}
     to_draw = [c for c in charts if cached.get(c.name) is None]
     names = [c.name for c in charts]
-    site = SitePages(plan, config, labels, names, baseline=gantt_baseline,
-                     template_cache=None if cache is None else cache / "templates",
-                     since_baseline=since, last_changes=changed, layout=layout,
-                     page_cache=None if cache is None else cache / fragments.FOLDER)
-    reports = MarkdownPages(plan, config, labels, names, since_baseline=since, layout=layout,
-                            weeks=site.site.weeks)
     keys = None  # the page keys: none when the build cannot name its inputs
-    if inputs is not None:
-        from ..render.page_keys import PageKeys
+    if inputs is not None:  # made by a forked helper from here, while this process goes on
+        from ..workspace import PARALLEL_FILES
 
-        keys = PageKeys(plan, _settings(config, state.cwd, commit, names),
-                        changed, site.site.file_key)
-    from concurrent.futures.process import BrokenProcessPool
-
-    writing = site_dir
+        keys = _Keys(plan, config, _settings(config, state.cwd, commit, names), changed,
+                     fork=jobs != 1 and len(ws.files) >= PARALLEL_FILES)
     try:
-        with output.Tree(site_dir) as site_tree:
-            writing = reports_dir
-            with output.Tree(reports_dir) as reports_tree:
-                writing = site_dir
-                for name, data in site.static_files(search=False).items():  # the search index: by a worker
-                    site_tree.write(name, data)
-                for name, path in cached.items():  # copied from the cache, not drawn
-                    if path is not None:  # the site draws its charts in its pages
-                        reports_tree.place(f"charts/{name}.svg", path)
-                site.prepare()  # templates compiled once, before the workers fork
-                reports.prepare()
-                trees = {PAGE: site_tree, REPORT: reports_tree}
-                keyed = _Keyed(keys, site, reports, trees, {} if no_cache else
-                               {PAGE: output.pages_of(site_dir), REPORT: output.pages_of(reports_dir)},
-                               None if cache is None else cache / fragments.FOLDER)
-                work = _Work(to_draw, cache, site, reports, keyed.overviews(), keyed.folder)
-                label = messages("build-pages-label")
-                # the overviews are rendered while the keyed pages are compared with before
-                for kind, index, data in _run(work, jobs, label, keyed.later):
-                    if kind == CHART:
-                        reports_tree.write(f"charts/{to_draw[index].name}.svg", data)
-                        continue
-                    if kind == SEARCH:
-                        site_tree.write(SEARCH_INDEX, data)
-                        continue
-                    keyed.write(kind, index, data)
-                site_tree.commit(site_inputs)
-                writing = reports_dir
-                reports_tree.commit(reports_inputs)
-    except output.OutputError as exc:
-        _output_exit(exc, messages)
-    except BrokenProcessPool as exc:
-        # a worker killed (by the out-of-memory killer, say): the staging folders are gone,
-        # the previous output is as it was
-        click.echo(f"plancode: {messages('build-worker-died', reason=exc)}", err=True)
-        sys.exit(EXIT_USAGE)
-    except OSError as exc:
-        # the folder the user named, not the temporary one beside it that failed
-        where = _shown(writing, state.cwd)
-        reason = exc.strerror or str(exc)
-        click.echo(f"plancode: {messages('build-output-failed', path=where, reason=reason)}", err=True)
-        sys.exit(EXIT_USAGE)
+        site = SitePages(plan, config, labels, names, baseline=gantt_baseline,
+                         template_cache=None if cache is None else cache / "templates",
+                         since_baseline=since, last_changes=changed, layout=layout,
+                         page_cache=None if cache is None else cache / fragments.FOLDER)
+        reports = MarkdownPages(plan, config, labels, names, since_baseline=since, layout=layout,
+                                weeks=site.site.weeks)
+        from concurrent.futures.process import BrokenProcessPool
 
-    click.echo(messages("build-site", pages=len(site.paths), files=len(site_tree.names) + 1,
-                        path=_shown(site_dir, state.cwd)))
-    click.echo(messages("build-markdown", pages=len(reports.paths), files=len(reports_tree.names) + 1,
-                        path=_shown(reports_dir, state.cwd)))
-    click.echo(messages("build-charts", drawn=len(to_draw), cached=len(charts) - len(to_draw)))
-    if keyed.reused:
-        click.echo(messages("build-pages-reused", reused=keyed.reused,
-                            rendered=len(site.paths) + len(reports.paths) - keyed.reused))
-    if since is not None:
-        click.echo(messages("build-baseline", rev=baseline))
-        click.echo(messages("build-baseline-changes", rev=baseline, slipped=len(since.slipped),
-                            moved=since.count("moved"), added=since.count("added"),
-                            removed=since.count("removed")))
-    click.echo(messages("build-time", seconds=time.perf_counter() - started))
-    # frozen to the end (as a large check's plan, cli.py): the collection Python makes at
-    # exit would walk the plan's million objects again (0.07-0.08 s at 10,000 tasks);
-    # frozen objects are still freed as their last reference goes
-    gc.freeze()
+        writing = site_dir
+        try:
+            with output.Tree(site_dir) as site_tree:
+                writing = reports_dir
+                with output.Tree(reports_dir) as reports_tree:
+                    writing = site_dir
+                    for name, data in site.static_files(search=False).items():  # the search index: by a worker
+                        site_tree.write(name, data)
+                    for name, path in cached.items():  # copied from the cache, not drawn
+                        if path is not None:  # the site draws its charts in its pages
+                            reports_tree.place(f"charts/{name}.svg", path)
+                    site.prepare()  # templates compiled once, before the workers fork
+                    reports.prepare()
+                    trees = {PAGE: site_tree, REPORT: reports_tree}
+                    keyed = _Keyed(keys, site, reports, trees, {} if no_cache else
+                                   {PAGE: output.pages_of(site_dir), REPORT: output.pages_of(reports_dir)},
+                                   None if cache is None else cache / fragments.FOLDER)
+                    work = _Work(to_draw, cache, site, reports, keyed.overviews(), keyed.folder)
+                    label = messages("build-pages-label")
+                    # the overviews are rendered while the keyed pages are compared with before
+                    for kind, index, data in _run(work, jobs, label, keyed.later):
+                        if kind == CHART:
+                            reports_tree.write(f"charts/{to_draw[index].name}.svg", data)
+                            continue
+                        if kind == SEARCH:
+                            site_tree.write(SEARCH_INDEX, data)
+                            continue
+                        keyed.write(kind, index, data)
+                    site_tree.commit(site_inputs)
+                    writing = reports_dir
+                    reports_tree.commit(reports_inputs)
+        except output.OutputError as exc:
+            _output_exit(exc, messages)
+        except BrokenProcessPool as exc:
+            # a worker killed (by the out-of-memory killer, say): the staging folders are gone,
+            # the previous output is as it was
+            click.echo(f"plancode: {messages('build-worker-died', reason=exc)}", err=True)
+            sys.exit(EXIT_USAGE)
+        except OSError as exc:
+            # the folder the user named, not the temporary one beside it that failed
+            where = _shown(writing, state.cwd)
+            reason = exc.strerror or str(exc)
+            click.echo(f"plancode: {messages('build-output-failed', path=where, reason=reason)}", err=True)
+            sys.exit(EXIT_USAGE)
+
+        click.echo(messages("build-site", pages=len(site.paths), files=len(site_tree.names) + 1,
+                            path=_shown(site_dir, state.cwd)))
+        click.echo(messages("build-markdown", pages=len(reports.paths), files=len(reports_tree.names) + 1,
+                            path=_shown(reports_dir, state.cwd)))
+        click.echo(messages("build-charts", drawn=len(to_draw), cached=len(charts) - len(to_draw)))
+        if keyed.reused:
+            click.echo(messages("build-pages-reused", reused=keyed.reused,
+                                rendered=len(site.paths) + len(reports.paths) - keyed.reused))
+        if since is not None:
+            click.echo(messages("build-baseline", rev=baseline))
+            click.echo(messages("build-baseline-changes", rev=baseline, slipped=len(since.slipped),
+                                moved=since.count("moved"), added=since.count("added"),
+                                removed=since.count("removed")))
+        click.echo(messages("build-time", seconds=time.perf_counter() - started))
+        # frozen to the end (as a large check's plan, cli.py): the collection Python makes at
+        # exit would walk the plan's million objects again (0.07-0.08 s at 10,000 tasks);
+        # frozen objects are still freed as their last reference goes
+        gc.freeze()
+    finally:
+        if keys is not None:
+            keys.close()  # the helper ended (waited for) whatever happened
 
 
 # --- inputs: is the output up to date? -----------------------------------------------------------
@@ -374,6 +378,60 @@ def _settings(config, cwd: Path, baseline_commit: str | None, charts: list[str])
 
         digest.update(f"holidays {version('holidays')}\n".encode())
     return digest.hexdigest()
+
+
+class _Keys:
+    """The page keys of this build (:class:`plancode.render.page_keys.PageKeys`): made in a
+    forked helper (:class:`plancode.parallel.Helper`) from the moment the plan is loaded,
+    on the second CPU, while this process prepares the pages (0.5 s of CPU at 10,000
+    tasks, which this process spent beside the workers rendering); here, as the pages ask,
+    when there is no helper (one job, a small plan, one CPU, no fork) or it did not send
+    them all. The same keys either way: the same code over the same plan."""
+
+    def __init__(self, plan, config, settings: str, changed: dict, fork: bool):
+        from .. import parallel
+        from ..render.page_keys import PageKeys, file_key
+
+        self.local = PageKeys(plan, settings, changed, lambda doc: file_key(doc, config.root))
+        self.found: dict[tuple[str, str], Any] | None = None
+        self.helper = None
+        if fork and parallel.cpus() > 1 and parallel.can_fork():
+            self.helper = parallel.Helper(lambda: self._every(plan, config))
+
+    def _every(self, plan, config) -> Iterator[tuple[str, str, Any]]:
+        """In the helper: (kind, subject, key) of every page and fragment a build asks for."""
+        from .. import views
+        from ..render.markdown import MarkdownPages
+        from ..render.site import SitePages
+
+        for path in sorted(SitePages.fragmented | MarkdownPages.fragmented):
+            yield "fragments", path, self.local.goal_fragments(path)
+        for workstream_id in plan.workstreams:
+            yield "workstream", workstream_id, self.local.workstream(workstream_id)
+        for week in views.weeks(plan, config):
+            yield "week", week.week, self.local.week(week)
+
+    def _get(self, kind: str, subject: str, here):
+        if self.helper is not None and self.found is None:
+            found = {(kind, subject): key for kind, subject, key in self.helper.results()}
+            self.found = found if self.helper.complete else {}
+            self.helper.wait()
+        if self.found and (kind, subject) in self.found:
+            return self.found[kind, subject]
+        return here()
+
+    def workstream(self, workstream_id: str) -> str | None:
+        return self._get("workstream", workstream_id, lambda: self.local.workstream(workstream_id))
+
+    def week(self, week) -> str | None:
+        return self._get("week", week.week, lambda: self.local.week(week))
+
+    def goal_fragments(self, path: str) -> dict[str, str]:
+        return self._get("fragments", path, lambda: self.local.goal_fragments(path))
+
+    def close(self) -> None:
+        if self.helper is not None:
+            self.helper.wait()
 
 
 class _Keyed:

@@ -48,6 +48,8 @@ class MarkdownPages:
     :class:`plancode.render.site.SitePages`). ``charts`` names the charts the reports
     folder will hold under ``charts/`` (written by the caller)."""
 
+    fragmented = frozenset({"README.md"})  #: the pages made of fragments (:mod:`.fragments`)
+
     def __init__(self, plan: Plan, config: Config, labels: Labels, charts: Iterable[str],
                  since_baseline: BaselineChanges | None = None, layout=None, weeks=None):
         names = frozenset(charts)
@@ -76,7 +78,6 @@ class MarkdownPages:
             pages.append((f"reviews/{slug}.md", "review.md.j2", partial(view.review, review, slug)))
         self._pages = pages
         self.paths = [path for path, _, _ in pages]
-        self.fragmented = {"README.md"}  #: the pages made of fragments (:mod:`.fragments`)
         #: what each page is about, as :attr:`plancode.render.site.SitePages.subjects`
         self.subjects: list[tuple[str, Any] | None] = []
         for path in self.paths:

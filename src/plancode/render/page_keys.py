@@ -45,6 +45,7 @@ import datetime as dt
 import hashlib
 import operator
 import re
+from pathlib import Path
 from typing import Any, Iterable
 
 from ..model import Plan, Report, ReportEntry, Task
@@ -59,6 +60,15 @@ _ADDRESS = re.compile(r" at 0x[0-9a-fA-F]+>")
 #: the kinds of value whose repr() is their whole value, the same in every process
 _PLAIN = (str, int, float, bool, type(None), dt.date)
 _EXACT = frozenset(_PLAIN)
+
+
+def file_key(doc, root) -> str:
+    """A document's path as history names it: relative to plancode.yaml's folder ``root``
+    (what :func:`plancode.commits.last_changes` and the site use)."""
+    try:
+        return Path(doc.path).relative_to(root).as_posix()
+    except ValueError:
+        return doc.display
 
 
 class Opaque(Exception):

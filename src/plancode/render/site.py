@@ -43,6 +43,7 @@ from . import labels as fmt
 from ..views.baseline import STATES, BaselineChanges, slip
 from .fragments import NONE
 from .labels import Labels
+from .page_keys import file_key
 from .svg import NOT_XML, escape  # markupsafe's, without the characters no page may hold
 
 STATUSES = views.STATUSES
@@ -282,10 +283,7 @@ class _Site:
 
     def file_key(self, doc) -> str:
         """A document's path as history names it: relative to plancode.yaml's folder."""
-        try:
-            return Path(doc.path).relative_to(self.config.root).as_posix()
-        except ValueError:
-            return doc.display
+        return file_key(doc, self.config.root)
 
     def plan_files(self) -> list[PlanFile]:
         """Every plan file, by path, with the page that shows what it holds. Empty when the
@@ -688,6 +686,8 @@ class SitePages:
     made it already (it is made again otherwise); ``page_cache``: the cache folder of pieces of
     pages (:mod:`.fragments`), where the charts drawn in them are kept. The rest is :func:`site_files`'s."""
 
+    fragmented = frozenset({"goals.html"})  #: the pages made of fragments (:mod:`.fragments`)
+
     def __init__(self, plan: Plan, config: Config, labels: Labels, charts: Iterable[str],
                  baseline: dict | None = None, template_cache: Path | None = None,
                  since_baseline: BaselineChanges | None = None,
@@ -699,7 +699,6 @@ class SitePages:
         self._env = None
         self._pages = site.pages()
         self.paths = [path for path, _, _ in self._pages]
-        self.fragmented = {"goals.html"}  #: the pages made of fragments (:mod:`.fragments`)
         #: what each page is about, for the page keys (:mod:`plancode.render.page_keys`):
         #: ("workstream", id), ("week", its views.Week), or None (an overview of the plan)
         self.subjects = [("workstream", c["workstream"].id) if "workstream" in c
