@@ -135,8 +135,11 @@ def test_ctrl_c_while_reading_leaves_no_helper_behind(findings_repo, tmp_path):
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
     tried = 0
     for _ in range(5):  # the helper must be forked, and the reading not over, when it comes
+        # SIGINT back to its default: pytest-xdist's workers ignore it, and a child inherits
+        # that (Python then installs no KeyboardInterrupt handler: the signal would do nothing)
         check = subprocess.Popen([sys.executable, "-m", "plancode", "check", "--no-cache"], cwd=findings_repo,
-                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                 env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                 preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         helpers: list[int] = []
         deadline = time.monotonic() + 30
         while not helpers and check.poll() is None and time.monotonic() < deadline:
@@ -145,7 +148,7 @@ def test_ctrl_c_while_reading_leaves_no_helper_behind(findings_repo, tmp_path):
             time.sleep(0.02)  # while the check reads its half of the files
             check.send_signal(signal.SIGINT)  # the parent alone: the helper keeps going
         check.wait(30)
-        if not helpers:
+        if not helpers or check.returncode != 130:  # not forked yet, or done before the signal came
             continue
         tried += 1
         for pid in helpers:  # reaped by the check itself: gone, not a zombie left to init
