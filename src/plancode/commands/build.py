@@ -381,12 +381,14 @@ def _settings(config, cwd: Path, baseline_commit: str | None, charts: list[str])
 
 
 class _Keys:
-    """The page keys of this build (:class:`plancode.render.page_keys.PageKeys`): made in a
-    forked helper (:class:`plancode.parallel.Helper`) from the moment the plan is loaded,
-    on the second CPU, while this process prepares the pages (0.5 s of CPU at 10,000
-    tasks, which this process spent beside the workers rendering); here, as the pages ask,
-    when there is no helper (one job, a small plan, one CPU, no fork) or it did not send
-    them all. The same keys either way: the same code over the same plan."""
+    """The page keys of this build (:class:`plancode.render.page_keys.PageKeys`): their
+    base, every task's digest, the fragments' and the workstreams' keys made in a forked
+    helper (:class:`plancode.parallel.Helper`) from the moment the plan is loaded, on the
+    second CPU, while this process lays out the charts and prepares the pages (0.3 s of
+    CPU at 10,000 tasks, which this process spent beside the workers rendering); the
+    weeks' keys here from those digests. All here, as the pages ask, when there is no
+    helper (one job, a small plan, one CPU, no fork) or it did not send everything. The
+    same keys either way: the same code over the same plan."""
 
     def __init__(self, plan, config, settings: str, changed: dict, fork: bool):
         from .. import parallel
@@ -399,23 +401,25 @@ class _Keys:
             self.helper = parallel.Helper(lambda: self._every(plan, config))
 
     def _every(self, plan, config) -> Iterator[tuple[str, str, Any]]:
-        """In the helper: (kind, subject, key) of every page and fragment a build asks for."""
-        from .. import views
+        """In the helper: (kind, subject, key) of the fragments and the workstreams' pages,
+        and the base and task digests from which this process makes the weeks' keys (from
+        its own week views: the helper does not make them again)."""
         from ..render.markdown import MarkdownPages
         from ..render.site import SitePages
 
+        yield "digests", "", list(self.local.digests())
         for path in sorted(SitePages.fragmented | MarkdownPages.fragmented):
             yield "fragments", path, self.local.goal_fragments(path)
         for workstream_id in plan.workstreams:
             yield "workstream", workstream_id, self.local.workstream(workstream_id)
-        for week in views.weeks(plan, config):
-            yield "week", week.week, self.local.week(week)
 
     def _get(self, kind: str, subject: str, here):
         if self.helper is not None and self.found is None:
             found = {(kind, subject): key for kind, subject, key in self.helper.results()}
             self.found = found if self.helper.complete else {}
             self.helper.wait()
+            if self.found:
+                self.local.adopt(*self.found.pop(("digests", "")))
         if self.found and (kind, subject) in self.found:
             return self.found[kind, subject]
         return here()

@@ -102,8 +102,8 @@ class PageKeys:
     @property
     def base(self) -> str | None:
         """The digest of the settings and the plan without its tasks; None when a value
-        in it cannot be described. Made when the first key is asked for — in a build,
-        while the workers already render the overview pages."""
+        in it cannot be described. Made when the first key is asked for (in a build, by
+        a helper process: :meth:`digests`)."""
         if self._base is None:
             digest = hashlib.sha256(f"page keys 1\0{self.settings}\0".encode())
             try:
@@ -114,12 +114,30 @@ class PageKeys:
                 self._base = ""
             else:
                 self._base = digest.hexdigest()
-            # reports and their entries are in this digest: a view names them by place
-            for i, report in enumerate(self.plan.reports):
-                self._refs[id(report)] = f"R{i}"
-                for j, entry in enumerate(report.entries):
-                    self._refs[id(entry)] = f"E{i}.{j}"
+            self._number_reports()
         return self._base or None
+
+    def _number_reports(self) -> None:
+        # reports and their entries are in the base: a view names them by place
+        for i, report in enumerate(self.plan.reports):
+            self._refs[id(report)] = f"R{i}"
+            for j, entry in enumerate(report.entries):
+                self._refs[id(entry)] = f"E{i}.{j}"
+
+    def digests(self) -> tuple[str | None, dict[str, bytes]]:
+        """The base and every task's digest: what another process with the same plan and
+        settings needs to make the same keys without making them again (:meth:`adopt`)."""
+        base = self.base
+        for full_id in self.plan.tasks:
+            self.task(full_id)
+        return base, dict(self._tasks)
+
+    def adopt(self, base: str | None, tasks: dict[str, bytes]) -> None:
+        """Take the base and the task digests :meth:`digests` made in another process from
+        the same plan and settings (a forked helper's, :mod:`plancode.commands.build`)."""
+        self._base = base or ""
+        self._tasks.update(tasks)
+        self._number_reports()
 
     def task(self, full_id: str) -> bytes:
         """The digest of a task's whole record (b"-" for an id that names no task)."""
