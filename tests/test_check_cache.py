@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import marshal
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 WS = """
@@ -154,3 +156,30 @@ def test_entries_not_written_for_a_month_are_pruned_once_a_day(base_repo):
     prune(folder, now + 25 * 3600)
     assert not old.exists() and recent.exists()
     assert base_repo.run("check", "--no-cache").exit_code == 0
+
+
+# --- plancode.yaml's validity: remembered per text and code ------------------------------------
+
+def _imports_the_validator(root: Path, *args: str) -> bool:
+    """Whether `plancode check ARGS` in ``root`` (a process of its own) imported the schema
+    validator."""
+    code = ("import sys, atexit\n"
+            "atexit.register(lambda: print('VALIDATOR' if 'plancode.validate' in sys.modules else 'NONE',"
+            " file=sys.stderr))\n"
+            "from plancode.__main__ import main\nsys.argv = ['plancode', 'check', *sys.argv[1:]]\nmain()\n")
+    done = subprocess.run([sys.executable, "-c", code, *args], cwd=root, capture_output=True, text=True,
+                          env=dict(os.environ))
+    return "VALIDATOR" in done.stderr.splitlines()[-1]
+
+
+def test_a_config_found_valid_is_not_validated_again_until_its_text_changes(base_repo):
+    base_repo.write("plans/ws.yaml", WS)
+    assert _imports_the_validator(base_repo.root)  # the first time
+    assert _imports_the_validator(base_repo.root, "--no-cache")  # --no-cache validates
+    assert not _imports_the_validator(base_repo.root)  # remembered: no validator at all
+    config = base_repo.root / "plancode.yaml"
+    config.write_text(config.read_text("utf-8") + "thresholds: {contingency: [20, 10]}\n", encoding="utf-8")
+    result = base_repo.run("check")  # a new text: validated, and its finding reported
+    assert result.exit_code == 2 and "contingency" in result.output
+    result = base_repo.run("check")  # ... every time: only valid texts are remembered
+    assert result.exit_code == 2 and "contingency" in result.output

@@ -86,14 +86,19 @@ class State:
         self.as_of = as_of
         self.locale = locale
         self.cwd = Path.cwd()
+        self.cache = True  # `check --no-cache`: nothing read back from the cache, the config's validity neither
+        self._config = None
 
     def config(self, fmt: str = "text"):
+        """The effective config, read once per command (check asks twice)."""
         from .workspace import UsageError, load_config
 
-        try:
-            return load_config(self.config_file, self.cwd, self.as_of, self.locale)
-        except UsageError as exc:
-            usage_exit(exc, self.locale, fmt, self.cwd)
+        if self._config is None:
+            try:
+                self._config = load_config(self.config_file, self.cwd, self.as_of, self.locale, self.cache)
+            except UsageError as exc:
+                usage_exit(exc, self.locale, fmt, self.cwd)
+        return self._config
 
     def workspace(self, paths=(), selected=lambda code: True, cache: bool = True, fmt: str = "text"):
         from .workspace import UsageError, load_workspace
@@ -243,6 +248,7 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, select: str | None, i
     from .workspace import PARALLEL_FILES
 
     selected = _selector(select, ignore, state)
+    state.cache = not no_cache
     config = state.config(fmt)
     key = None if no_cache else check_cache.check_key(
         config, [Path(p) for p in paths] or None, state.cwd, [*map(str, paths), select or "", ignore or ""])

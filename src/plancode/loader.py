@@ -21,12 +21,14 @@ import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import native_yaml
 from .i18n import Messages
-from .positions import Outline
 from .problems import Finding, Pointer, Problem, Severity
+
+if TYPE_CHECKING:
+    from .positions import Outline
 
 DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 100
@@ -99,6 +101,8 @@ class Document:
         with PyYAML once.
         """
         if self._outline is None:
+            from .positions import Outline  # only once a finding is to be placed
+
             self._outline = Outline(self.text)
         found = self._outline.locate(pointer, key)
         if found is not None:

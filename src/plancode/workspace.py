@@ -72,21 +72,29 @@ class Workspace:
 
 
 def load_config(
-    config_file: Path | None, cwd: Path, as_of: dt.date | None = None, locale: str | None = None
+    config_file: Path | None, cwd: Path, as_of: dt.date | None = None, locale: str | None = None,
+    cache: bool = True,
 ) -> Config:
     """The effective config: the file (given, or found upwards from ``cwd``) with the
-    command line's overrides. Raises UsageError when the config cannot be used."""
+    command line's overrides. Raises UsageError when the config cannot be used.
+    ``cache``: a text found valid before is not validated again."""
     path = config_file or find_config(cwd)
     if path is None:
         config = Config(root=cwd)
     else:
         path = path.resolve()
-        from .validate import validate_config
+        from .check_cache import config_valid_before, remember_valid_config  # it imports this module
 
         messages = Messages(locale or "en")
         doc, problems = load_file(path, display_path(path, cwd), messages)
-        if doc is not None:
+        if doc is not None and not problems and not (cache and config_valid_before(doc.text)):
+            # validated once per content and code: the schema validator's import alone
+            # was a sixth of a check of the example plans (plancode.check_cache)
+            from .validate import validate_config
+
             problems += [doc.finding_to_problem(f, Severity.ERROR) for f in validate_config(doc, messages)]
+            if not problems:
+                remember_valid_config(doc.text)
         if problems or doc is None:
             raise UsageError(f"{display_path(path, cwd)}: cannot use this config", problems)
         data = doc.data or {}
