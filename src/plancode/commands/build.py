@@ -464,9 +464,15 @@ class _Keyed:
         output, if any), so that no process is left rendering a long one at the end; not
         the pages made of fragments when their fragments are kept (:meth:`later` gives
         them, with their fragments' keys)."""
-        return self._largest_first([(kind, i) for kind, pages in self.pages.items()
-                                    for i, subject in enumerate(pages.subjects) if subject is None
-                                    and (self.folder is None or pages.paths[i] not in pages.fragmented)])
+        items: list[tuple] = self._largest_first([
+            (kind, i) for kind, pages in self.pages.items() for i, subject in enumerate(pages.subjects)
+            if subject is None and (self.folder is None or pages.paths[i] not in pages.fragmented)])
+        # the pages that compute the same view for themselves, made by one process
+        together = [item for item in items if item[0] == PAGE and self.pages[PAGE].paths[item[1]] in TOGETHER]
+        if len(together) > 1:
+            items[items.index(together[0])] = (GROUP, tuple(together))
+            items = [item for item in items if item not in together[1:]]
+        return items
 
     def later(self) -> Iterator[tuple]:
         """What to render once the first pages are under way, computed meanwhile, each
@@ -520,7 +526,10 @@ class _Keyed:
 
 # --- drawing and rendering in a pool of processes ----------------------------------------------
 
-CHART, PAGE, REPORT, SEARCH = "chart", "page", "report", "search"
+CHART, PAGE, REPORT, SEARCH, GROUP = "chart", "page", "report", "search", "group"
+#: site pages one process renders one after the other: the dashboard and the weeks page
+#: both compute the weeks × departments grid (0.06 s at 10,000 tasks), once per process
+TOGETHER = ("index.html", "weeks.html")
 SEARCH_INDEX = "search-index.js"  # the site's search box's index of the plan
 
 
@@ -538,10 +547,13 @@ class _Work:
         #: every item a build of these plans may make: what decides the number of processes
         self.most = len(charts) + len(site.paths) + len(reports.paths) + 1
 
-    def make(self, item: tuple) -> tuple[str, int, bytes]:
+    def make(self, item: tuple) -> tuple[str, int, bytes] | list[tuple[str, int, bytes]]:
         """``item``: (kind, index), or (kind, index, {fragment: key}) for a page made of
-        fragments (:mod:`plancode.render.fragments`)."""
+        fragments (:mod:`plancode.render.fragments`), or (GROUP, items): a list, each
+        item's (kind, index, bytes) in turn."""
         kind, index = item[0], item[1]
+        if kind == GROUP:
+            return [self.make(part) for part in index]
         if kind == CHART:
             from ..render.charts import render_chart
 
@@ -563,7 +575,7 @@ SMALL_BUILD = 200
 _WORK: _Work | None = None  # what the forked workers make: inherited, never pickled
 
 
-def _make(item: tuple) -> tuple[str, int, bytes]:
+def _make(item: tuple) -> tuple[str, int, bytes] | list[tuple[str, int, bytes]]:
     assert _WORK is not None
     return _WORK.make(item)
 
@@ -587,9 +599,10 @@ def _run(work: _Work, jobs: int | None, label: str, later=lambda: iter(())):
     try:
         if jobs <= 1 or "fork" not in multiprocessing.get_all_start_methods():
             for item in itertools.chain(work.items, later()):
-                yield work.make(item)
+                made = work.make(item)
+                yield from made if isinstance(made, list) else (made,)
                 if bar is not None:
-                    bar.update(1)
+                    bar.update(len(made) if isinstance(made, list) else 1)
             return
         import gc
 
@@ -609,9 +622,10 @@ def _run(work: _Work, jobs: int | None, label: str, later=lambda: iter(())):
                     # meanwhile: each item given to the workers as soon as it is known
                     futures += [pool.submit(_make, item) for item in later()]
                     for future in as_completed(futures):
-                        yield future.result()
+                        made = future.result()
+                        yield from made if isinstance(made, list) else (made,)
                         if bar is not None:
-                            bar.update(1)
+                            bar.update(len(made) if isinstance(made, list) else 1)
                 except BaseException:  # a failed write, a broken worker: the rest is not made
                     pool.shutdown(wait=True, cancel_futures=True)
                     raise
