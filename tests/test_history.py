@@ -266,6 +266,22 @@ def test_last_changes_per_plan_file(quarters, tmp_path):
     assert last_changes(load_config(None, outside.root), outside.root) == {}
 
 
+def test_last_changes_say_nothing_before_the_first_commit_nor_in_a_damaged_repository(tmp_path):
+    """The site's "last changed" line says nothing, and the build goes on, when git has no
+    commit to give or cannot read HEAD's."""
+    repo = new_repo(tmp_path / "repo")
+    repo.write("plans/team.yaml", TEAM)
+    config = load_config(None, repo.root)
+    assert last_changes(config, repo.root) == {}  # no commit yet
+    repo.commit("team")
+    assert list(last_changes(config, repo.root)) == ["plans/team.yaml"]
+    head = repo.git("rev-parse", "HEAD").strip()
+    obj = repo.root / ".git" / "objects" / head[:2] / head[2:]
+    obj.chmod(0o644)
+    obj.write_bytes(b"damaged")  # HEAD names a commit git cannot read
+    assert last_changes(config, repo.root) == {}
+
+
 def test_load_plan_at_gives_the_baseline_for_build(quarters):
     config = load_config(None, quarters.root)
     base = load_plan_at("2024-Q2", config, quarters.root)

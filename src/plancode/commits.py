@@ -70,11 +70,13 @@ def last_changes(config: Config, cwd: Path) -> dict[str, tuple[dt.date, str]]:
             return None
         return os.fsdecode(done.stdout).strip() if done.returncode == 0 else None
 
-    top_text = git("rev-parse", "--show-toplevel")  # fails outside a work tree (a bare repository too)
-    head = git("rev-parse", "--verify", "--quiet", "HEAD") if top_text else None
-    if not top_text or not head or git("cat-file", "-e", f"{head}^{{commit}}") is None:
+    # one process: fails outside a work tree (a bare repository too), before the first
+    # commit, and when HEAD's commit cannot be read (a damaged repository)
+    found = git("rev-parse", "--show-toplevel", "HEAD^{commit}")
+    lines = found.splitlines() if found else []
+    if len(lines) != 2:
         return {}
-    top = Path(top_text).resolve()
+    top = Path(lines[0]).resolve()
     try:
         plans_rel = config.plans_root.resolve().relative_to(top).as_posix()
     except ValueError:  # plans outside the repository
