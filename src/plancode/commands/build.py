@@ -496,9 +496,12 @@ class _Keyed:
 
         return sorted(items, key=lambda item: -size(item))  # stable: the pages' order otherwise
 
-    def to_render(self) -> list[tuple[str, int]]:
-        """The keyed pages to render; the others are linked from the previous output."""
-        render = []
+    def to_render(self) -> Iterator[tuple[str, int]]:
+        """The keyed pages to render; the others are linked from the previous output.
+        First the pages whose key is not the one recorded (largest first), then those of
+        the pages recorded under their key whose file is not as recorded: the workers
+        render the first while this process reads and checks the 300 files it takes."""
+        render, candidates = [], []
         for kind, pages in self.pages.items():
             before = self.before.get(kind, {})
             for index, subject in enumerate(pages.subjects):
@@ -507,14 +510,19 @@ class _Keyed:
                 key = None
                 if self.keys is not None:
                     key = self.keys.workstream(subject[1]) if subject[0] == "workstream" else self.keys.week(subject[1])
-                path = pages.paths[index]
                 if key is not None:
                     self.found[kind, index] = key
-                    if before.get(path, ("",))[0] == key and self.trees[kind].reuse(path, *before[path]):
-                        self.reused += 1
+                    if before.get(pages.paths[index], ("",))[0] == key:
+                        candidates.append((kind, index))
                         continue
                 render.append((kind, index))
-        return self._largest_first(render)
+        yield from self._largest_first(render)
+        for kind, index in candidates:
+            path = self.pages[kind].paths[index]
+            if self.trees[kind].reuse(path, *self.before[kind][path]):
+                self.reused += 1
+            else:  # edited by hand since, or gone
+                yield kind, index
 
     def write(self, kind: str, index: int, data: bytes) -> None:
         path = self.pages[kind].paths[index]
