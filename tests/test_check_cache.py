@@ -183,3 +183,13 @@ def test_a_config_found_valid_is_not_validated_again_until_its_text_changes(base
     assert result.exit_code == 2 and "contingency" in result.output
     result = base_repo.run("check")  # ... every time: only valid texts are remembered
     assert result.exit_code == 2 and "contingency" in result.output
+
+
+def test_a_config_with_a_reading_finding_is_still_validated(repo):
+    """A plancode.yaml that reads with a finding (a key twice) is validated all the same:
+    every finding in it is reported at once, as before its validity was remembered."""
+    repo.write("plancode.yaml", "as_of: 2024-06-15\nlocale: en\nlocale: en\nbogus_field: 1\n")
+    for _ in range(2):
+        result = repo.run("check")
+        assert result.exit_code == 2
+        assert "plancode.yaml:3:1: PC102" in result.output and "plancode.yaml:4:1: PC101" in result.output

@@ -87,7 +87,7 @@ def load_config(
 
         messages = Messages(locale or "en")
         doc, problems = load_file(path, display_path(path, cwd), messages)
-        if doc is not None and not problems and not (cache and config_valid_before(doc.text)):
+        if doc is not None and (problems or not (cache and config_valid_before(doc.text))):
             # validated once per content and code: the schema validator's import alone
             # was a sixth of a check of the example plans (plancode.check_cache)
             from .validate import validate_config
