@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from conftest import plancode_process
 
 WS = """
 kind: workstream
@@ -193,3 +194,15 @@ def test_a_config_with_a_reading_finding_is_still_validated(repo):
         result = repo.run("check")
         assert result.exit_code == 2
         assert "plancode.yaml:3:1: PC102" in result.output and "plancode.yaml:4:1: PC101" in result.output
+
+
+def test_a_cache_folder_that_cannot_be_looked_into_costs_time_never_the_result(base_repo, tmp_path, monkeypatch):
+    """Every cache is best effort, the config's validity too: a cache folder whose path the
+    system refuses (here a name too long; for a user, a folder a sudo run left owned by
+    root) was a traceback from every command."""
+    base_repo.write("plans/ws.yaml", WS)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / ("a" * 300)))
+    for args in (("check",), ("check", "--no-cache")):
+        done = plancode_process(*args, cwd=base_repo.root)
+        assert done.returncode == 1 and "`onwer` is not a field" in done.stdout, done.stderr
+        assert "Traceback" not in done.stderr

@@ -96,8 +96,12 @@ def config_valid_before(text: str) -> bool:
     """Whether a plancode.yaml of exactly this text was found valid by this very code
     before: a check then needs neither the schema validator nor its import (20-25 ms of
     the 120 ms check of the example plans). Only valid texts are remembered, so every
-    finding in a config is still found."""
-    return _config_marker(text).exists()
+    finding in a config is still found. A cache folder that cannot be looked into (owned
+    by another user after a sudo run, a name too long) is a miss, as for every cache."""
+    try:
+        return _config_marker(text).exists()
+    except OSError:  # Path.exists raises all but 'not found'
+        return False
 
 
 def remember_valid_config(text: str) -> None:
