@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -172,3 +173,25 @@ def test_claims_give_each_number_to_exactly_one_process():
     assert helper.complete and sorted(own + theirs) == list(range(400))
     assert own and theirs  # both took part
     assert list(claims) == []  # closed: nothing more, no error
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv") or not shutil.which("prlimit"),
+                    reason="needs root to run the check as a user limited to one process")
+def test_a_check_where_no_process_can_be_forked_reads_everything_itself(findings_repo, tmp_path):
+    """Where no helper can be forked (ulimit -u, a container's pids.max) the check does
+    the work itself, with the same output: it ended in a BlockingIOError traceback. Run as
+    user 65534 limited to one process (root is exempt from the limit), keeping the right
+    to read and write any file (the interpreter may live in /root)."""
+    import subprocess
+
+    def check(*limit: str) -> subprocess.CompletedProcess:
+        caps = "+dac_override,+dac_read_search"
+        return subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups",
+                               f"--inh-caps={caps}", f"--ambient-caps={caps}", "prlimit", *limit,
+                               sys.executable, "-m", "plancode", "check", "--no-cache"],
+                              cwd=findings_repo, capture_output=True, text=True,
+                              env=dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache")))
+
+    free, limited = check(), check("--nproc=1")
+    assert "Traceback" not in limited.stderr, limited.stderr
+    assert (limited.returncode, limited.stdout) == (free.returncode, free.stdout) and free.returncode == 1

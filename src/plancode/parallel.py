@@ -18,6 +18,7 @@ this process runs no other thread.
 
 from __future__ import annotations
 
+import io
 import marshal
 import os
 import sys
@@ -42,7 +43,8 @@ def can_fork() -> bool:
 
 class Helper:
     """A forked process sending back each item ``job()`` yields (anything ``marshal``
-    holds), then running ``after()``, whose result nobody reads.
+    holds), then running ``after()``, whose result nobody reads. When no process can be
+    forked (a limit on processes or descriptors) it is a helper that sent nothing.
 
     :meth:`results` yields the items as they arrive. It stops early when the helper
     stopped sending (it raised, died, or sent something damaged), and :attr:`complete`
@@ -52,8 +54,20 @@ class Helper:
 
     def __init__(self, job: Callable[[], Iterable[Any]],
                  after: Callable[[], None] = lambda: None):
-        read, write = os.pipe()
-        self.pid = os.fork()
+        self._ended = False
+        self._complete: list[bool] = []
+        try:
+            read, write = os.pipe()
+        except OSError:  # no descriptor left: a helper that sends nothing
+            self._source, self._ended = io.BytesIO(), True
+            return
+        try:
+            self.pid = os.fork()
+        except OSError:  # no process left (ulimit -u, a container's pids.max, memory)
+            os.close(read)
+            os.close(write)
+            self._source, self._ended = io.BytesIO(), True
+            return
         if self.pid == 0:  # pragma: no cover - the child; coverage does not follow it
             status = 1
             try:
@@ -86,8 +100,6 @@ class Helper:
                     pass
             os.waitpid(self.pid, 0)
             raise
-        self._ended = False
-        self._complete: list[bool] = []
 
     @property
     def complete(self) -> bool:
