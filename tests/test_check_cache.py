@@ -206,3 +206,22 @@ def test_a_cache_folder_that_cannot_be_looked_into_costs_time_never_the_result(b
         done = plancode_process(*args, cwd=base_repo.root)
         assert done.returncode == 1 and "`onwer` is not a field" in done.stdout, done.stderr
         assert "Traceback" not in done.stderr
+
+
+def test_an_edited_schema_is_a_new_code_fingerprint():
+    """The config's validity and a check's result depend on the JSON Schemas: in a source
+    checkout (an editable install) they are in schema/, beside the package, and an edit
+    there replayed what the old schema had said."""
+    from importlib import resources
+
+    from plancode.check_cache import code_fingerprint
+
+    schema = Path(str(resources.files("plancode.schemas").joinpath("config.schema.json")))
+    stat = schema.stat()
+    before = code_fingerprint.__wrapped__()
+    try:
+        os.utime(schema, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # as an edit does
+        assert code_fingerprint.__wrapped__() != before
+    finally:
+        os.utime(schema, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert code_fingerprint.__wrapped__() == before

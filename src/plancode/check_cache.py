@@ -36,14 +36,25 @@ def cache_dir() -> Path:
 @functools.lru_cache(maxsize=None)
 def code_fingerprint() -> str:
     """plancode's own code, templates and styles, by each file's size and modification
-    time: an upgrade or an edit changes it."""
+    time: an upgrade or an edit changes it. The JSON Schemas too, wherever they are: in
+    a wheel inside the package, in a source checkout (an editable install) the top-level
+    schema/ folder, where an edited schema was not seen (its config or check replayed)."""
     package = Path(__file__).resolve().parent
+    schemas = Path(os.path.dirname(os.path.abspath(_schemas_file()))).resolve()
     digest = hashlib.sha256()
-    for path in sorted(package.rglob("*")):
-        if path.suffix in (".py", ".json", ".j2", ".css", ".js") and "__pycache__" not in path.parts:
-            stat = path.stat()
-            digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    folders = [package] if schemas.is_relative_to(package) else [package, schemas]
+    for folder in folders:
+        for path in sorted(folder.rglob("*")):
+            if path.suffix in (".py", ".json", ".j2", ".css", ".js") and "__pycache__" not in path.parts:
+                stat = path.stat()
+                digest.update(f"{path.relative_to(folder)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
+
+
+def _schemas_file() -> str:
+    from . import schemas  # a package of data files alone: nothing else imported
+
+    return schemas.__file__ or ""
 
 
 def check_key(config: Config, paths: list[Path] | None, cwd: Path, options: Iterable[str]) -> str | None:
