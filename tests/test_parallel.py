@@ -195,3 +195,41 @@ def test_a_check_where_no_process_can_be_forked_reads_everything_itself(findings
     free, limited = check(), check("--nproc=1")
     assert "Traceback" not in limited.stderr, limited.stderr
     assert (limited.returncode, limited.stdout) == (free.returncode, free.stdout) and free.returncode == 1
+
+
+_FLOODED = """
+import os, resource, sys
+from pathlib import Path
+resource.setrlimit(resource.RLIMIT_NOFILE, (min(resource.getrlimit(resource.RLIMIT_NOFILE)[1], 8192),) * 2)
+keep = [os.pipe() for _ in range(1100)]  # 1,100 pipes of 64 kB: past pipe-user-pages-soft (64 MB)
+import fcntl
+r, w = os.pipe()
+assert fcntl.fcntl(w, fcntl.F_GETPIPE_SZ) < 65536, "the limit did not apply"
+from plancode.config import Config
+from plancode.workspace import load_workspace
+root = Path(sys.argv[1])
+one, two = (load_workspace(Config(root=root, locale="en"), cwd=root, jobs=jobs, cache=False) for jobs in (1, 2))
+assert two.processes == 2
+assert [d.display for d in two.documents] == [d.display for d in one.documents]
+assert [p.message for p in two.problems] == [p.message for p in one.problems]
+print(len(two.documents))
+"""
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to run as another user")
+def test_a_user_whose_pipes_are_small_still_shares_the_files(tmp_path):
+    """A user whose pipes already hold more than pipe-user-pages-soft (a desktop with a
+    browser and an editor open) gets 8 kB pipes: the 2,100 claims of 2,100 files (8,400
+    bytes) were written before anyone read them, and the check waited for ever."""
+    import subprocess
+
+    for number in range(2100):
+        path = tmp_path / "plans" / f"w{number}.yaml"
+        path.parent.mkdir(exist_ok=True)
+        path.write_text(f"kind: workstream\nid: w{number}\ntitle: t\ntasks: []\n", encoding="utf-8")
+    caps = "+dac_override,+dac_read_search"  # not the right to pass the limit (root's)
+    done = subprocess.run(["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", f"--inh-caps={caps}",
+                           f"--ambient-caps={caps}", sys.executable, "-c", _FLOODED, str(tmp_path)],
+                          capture_output=True, text=True, timeout=60,
+                          env=dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache")))
+    assert done.returncode == 0 and done.stdout.split() == ["2100"], done.stderr

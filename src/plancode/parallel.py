@@ -133,17 +133,37 @@ class Claims:
 
     A pipe holding the numbers, 4 bytes each, which every process reads 4 bytes at a time:
     Linux copies one read from a pipe under the pipe's lock, so no number is read twice or
-    split. All are written before anyone reads (a pipe holds 64 kB: 16,384 numbers; the
-    caller claims groups of items when it has more).
+    split. All are written before anyone reads (a pipe holds 64 kB: 16,384 numbers, or
+    fewer: :attr:`most`; the caller claims groups of items when it has more).
     """
 
     SIZE = 4
     MOST = 65536 // SIZE
 
-    def __init__(self, count: int):
-        if count > self.MOST:
-            raise ValueError(f"at most {self.MOST} claims")
+    def __init__(self, count: int | None = None):
         self._read, write = os.pipe()
+        self._write: int | None = write
+        #: how many numbers this pipe holds: 16,384 (64 kB), unless the user's pipes
+        #: already hold more than pipe-user-pages-soft (64 MB: a desktop's browser and
+        #: editor), when Linux gives a new pipe 8 kB and a write of more waited for ever
+        self.most = self.MOST
+        try:
+            import fcntl
+
+            self.most = min(self.MOST, fcntl.fcntl(write, fcntl.F_GETPIPE_SZ) // self.SIZE)
+        except (ImportError, AttributeError, OSError):  # pragma: no cover - not Linux
+            pass
+        if count is not None:
+            self.fill(count)
+
+    def fill(self, count: int) -> None:
+        """Put the numbers 0 … ``count`` − 1 in, at most :attr:`most` of them."""
+        if count > self.most:
+            self.close()
+            raise ValueError(f"at most {self.most} claims")
+        write, self._write = self._write, None
+        if write is None:
+            raise ValueError("filled already")
         try:
             os.write(write, b"".join(number.to_bytes(self.SIZE, "little") for number in range(count)))
         finally:
@@ -160,10 +180,14 @@ class Claims:
             yield int.from_bytes(data, "little")
 
     def close(self) -> None:
-        try:
-            os.close(self._read)
-        except OSError:
-            pass
+        """Idempotent: a descriptor closed twice could be another file's by then."""
+        for fd in (self._read, self._write):
+            if fd is not None and fd >= 0:
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+        self._read, self._write = -1, None  # a read from -1 fails: nothing more to claim
 
 
 def _items(source: BinaryIO, complete: list[bool]) -> Iterator[Any]:

@@ -333,10 +333,11 @@ def _read_files(
         return None
     from .validate import validate_document
 
-    # files shared out one by one (groups of them beyond Claims.MOST files)
-    group = -(-len(files) // Claims.MOST)
+    # files shared out one by one (groups of them beyond what the claims' pipe holds)
+    claims = Claims()
+    group = -(-len(files) // claims.most)
     groups = [range(start, min(start + group, len(files))) for start in range(0, len(files), group)]
-    claims = Claims(len(groups))
+    claims.fill(len(groups))
     theirs: list[int] = []  # the helper's claims, in its own memory
     pending: list[tuple[Path, str, Any]] = []  # parse cache entries, written when nobody waits
     mine_pending: list[tuple[Path, str, Any]] = []
