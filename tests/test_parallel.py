@@ -90,9 +90,14 @@ def test_a_large_repository_is_shared_without_being_asked(findings_repo):
     assert load_workspace(_config(findings_repo), cwd=findings_repo).processes == min(2, len(os.sched_getaffinity(0)))
 
 
-def _parse_cache() -> dict[str, bytes]:
+def _parse_cache() -> dict[str, object]:
+    """Each entry's data (not its bytes: marshal marks values shared elsewhere in the
+    writing process, which differs between the process that parsed a file and one that
+    wrote its entry later)."""
+    import marshal
+
     folder = Path(os.environ["XDG_CACHE_HOME"]) / "plancode" / "parsed"
-    return {p.name: p.read_bytes() for p in folder.rglob("*") if p.is_file() and p.name != ".pruned"}
+    return {p.name: marshal.loads(p.read_bytes()) for p in folder.rglob("*") if p.is_file() and p.name != ".pruned"}
 
 
 def test_the_parse_cache_is_written_whole_by_the_helper(findings_repo):

@@ -268,10 +268,12 @@ def load_text(
     return document, problems
 
 
-def store_documents(pending: list[tuple[Path, str, Any]]) -> None:
-    """Write the parse cache entries a :func:`load_text` with a list for ``store`` left."""
+def store_documents(pending: list[tuple[Path, str, Any]], missing: bool = False) -> None:
+    """Write the parse cache entries a :func:`load_text` with a list for ``store`` left
+    (``missing``: only those not written yet, by another process meanwhile)."""
     for cache, key, value in pending:
-        _store_document(cache, key, value)
+        if not (missing and os.path.exists(os.path.join(cache, key[:2], key))):
+            _store_document(cache, key, value)
 
 
 def store_parsed(path: Path, messages: Messages, limits: Limits, cache: Path) -> None:

@@ -112,6 +112,16 @@ class Helper:
         finally:
             self._source.close()
 
+    def ready(self) -> bool:
+        """Whether :meth:`results` would not block: the helper has sent (it sends all at
+        once), ended, or never started."""
+        import select
+
+        try:
+            return bool(select.select([self._source.fileno()], [], [], 0)[0])
+        except (OSError, ValueError, io.UnsupportedOperation):  # closed, or no process: nothing to wait for
+            return True
+
     def wait(self) -> None:
         """Wait for the helper to end (closing our end of the pipe first, so that it
         cannot block on sending what nobody reads)."""

@@ -309,15 +309,47 @@ def _rough_ids(path: Path, cwd: Path) -> Document | None:
 PARALLEL_FILES = 100
 
 
+class _Reading:
+    """The helper that read files beside this process (:func:`_read_files`), and the parse
+    cache entries of the files this process read.
+
+    Once it has sent its files, the helper writes its own entries, then parses this
+    process's files again and writes theirs, on a CPU otherwise idle while this process
+    builds the model — until :meth:`stop`: the rules then have both CPUs (a third process
+    beside them made the rules of a noisy check 0.2-0.4 s longer). The entries it did not
+    get to are written by the rules' helper, or by this process at the end
+    (:attr:`pending`, ``store_documents(missing=True)``)."""
+
+    def __init__(self, helper: Helper, stop_fd: int, pending: list[tuple[Path, str, Any]]):
+        self.helper, self._stop, self.pending = helper, stop_fd, pending
+
+    def stop(self) -> None:
+        if self._stop is not None:
+            fd, self._stop = self._stop, None
+            os.close(fd)  # the helper sees the end of the pipe
+
+    def wait(self) -> None:
+        self.stop()
+        self.helper.wait()
+
+
+def _stopped(fd: int) -> bool:
+    """Whether the caller closed its end of the pipe ``fd`` reads (see :class:`_Reading`)."""
+    import select
+
+    return bool(select.select([fd], [], [], 0)[0])
+
+
 def _read_files(
     files: list[Path], cwd: Path, messages: Messages, config: Config, parsed: Path | None, jobs: int | None,
     documents: list[Document], invalid: list[Document], findings: list[Finding], problems: list[Problem],
-) -> Helper | None:
+) -> _Reading | None:
     """Read and validate ``files`` into the lists as :func:`validate_loaded` does, in
     their order; with a helper process when there are enough files, more than one CPU
     and a platform that forks: the two take the files one at a time, whichever is free
     (:class:`plancode.parallel.Claims`), while this process also imports the model and the
-    rules. Returns the helper (still writing the parse cache: wait for it), or None.
+    rules. Returns the helper and this process's parse cache entries (:class:`_Reading`),
+    or None.
 
     The helper sends back the text and data of each of its files that is schema-valid and
     read without a problem; any other file (a finding to report, a message to word) is
@@ -353,16 +385,19 @@ def _read_files(
 
     def after() -> None:
         claims.close()
+        os.close(stop_write)  # this copy: the pipe ends when the caller closes its own
         if parsed is not None:
             from .check_cache import prune
 
             # this process's entries, then those of the files the caller read, parsed again
-            # here while the caller builds the model (sent over, they cost the caller 37 ms
-            # at 10,000 tasks: marshalling 313 documents)
+            # here while the caller builds the model, until it starts the rules (sent over,
+            # they cost the caller 37 ms at 10,000 tasks: marshalling 313 documents)
             store_documents(pending)
             taken = {index for claim in theirs for index in groups[claim]}
             for index, path in enumerate(files):
                 if index not in taken:
+                    if _stopped(stop_read):
+                        break
                     store_parsed(path, messages, limits, parsed)
             prune(parsed)
 
@@ -371,10 +406,21 @@ def _read_files(
         return doc, read_problems, [] if doc is None else validate_document(doc, messages)
 
     try:
+        stop_read, stop_write = os.pipe()
+    except OSError:  # no descriptor left: read here alone
+        claims.close()
+        loaded = (load_file(path, display_path(path, cwd), messages, limits, parsed) for path in files)
+        validate_loaded(loaded, messages, documents, invalid, findings, problems)
+        return None
+    try:
         helper = Helper(job, after)
     except BaseException:
         claims.close()
+        os.close(stop_read)
+        os.close(stop_write)
         raise
+    os.close(stop_read)
+    reading = _Reading(helper, stop_write, mine_pending)
     try:
         # what the model and the rules need, imported while the helper reads (35-60 ms)
         from . import model, rules  # noqa: F401
@@ -383,11 +429,12 @@ def _read_files(
         _gather(helper, files, own, validated, cwd, documents, invalid, findings, problems)
         if parsed is not None and not helper.complete:  # the helper failed: no one else writes them
             store_documents(mine_pending)
+            mine_pending.clear()
     except BaseException:  # Ctrl-C meanwhile: the caller never gets the helper to wait for
         claims.close()
-        helper.wait()
+        reading.wait()
         raise
-    return helper
+    return reading
 
 
 def _gather(helper: Helper, files: list[Path], own: dict[int, tuple], validated: Callable, cwd: Path,
@@ -433,7 +480,7 @@ def load_workspace(
     """
     enabled = gc.isenabled()
     gc.disable()
-    helpers: list[Helper] = []
+    helpers: list[Helper | _Reading] = []
     try:
         return _load_workspace(config, paths, cwd, selected, lint, cache, jobs, helpers)
     finally:
@@ -451,7 +498,7 @@ def _load_workspace(
     lint: bool,
     cache: bool,
     jobs: int | None,
-    helpers: list[Helper],
+    helpers: list[Helper | _Reading],
 ) -> Workspace:
     from . import rules as rule_registry
     from .check_cache import cache_dir  # check_cache imports this module
@@ -492,9 +539,9 @@ def _load_workspace(
     ws = Workspace(config, messages, files)
     findings: list[Finding] = []
     invalid: list[Document] = []
-    helper = _read_files(files, cwd, messages, config, parsed, jobs, ws.documents, invalid, findings, problems)
-    if helper is not None:
-        helpers.append(helper)
+    reading = _read_files(files, cwd, messages, config, parsed, jobs, ws.documents, invalid, findings, problems)
+    if reading is not None:
+        helpers.append(reading)
         ws.processes = 2
 
     # References are resolved against the whole repository, so the plan is built from
@@ -513,7 +560,7 @@ def _load_workspace(
     else:
         context, reported = [], None
 
-    if parsed is not None and helper is None:
+    if parsed is not None and reading is None:
         from .check_cache import prune
 
         prune(parsed)
@@ -526,9 +573,14 @@ def _load_workspace(
     if reported is not None:
         findings = [f for f in findings if f.doc.path in reported]
     problems.extend(_located(findings))
+    left: list[tuple[Path, str, Any]] = []  # parse cache entries nobody wrote yet
+    if reading is not None:
+        reading.stop()  # the rules have both CPUs from here
+        left = reading.pending
     if lint:
         ctx = rule_registry.Context(config, messages)
-        problems.extend(_lint(plan, ctx, selected, reported, helpers if ws.processes > 1 else None))
+        problems.extend(_lint(plan, ctx, selected, reported, helpers if ws.processes > 1 else None, left))
+    store_documents(left, missing=True)  # those the rules' helper did not take
     by_path = {d.display: d for d in ws.documents + invalid}
     lines = _SuppressionLines()
     overridden = config.rules  # severities set in plancode.yaml (few): a new problem only for those
@@ -557,13 +609,15 @@ HELPER_RULES = ("PC6",)
 
 
 def _lint(plan: Plan, ctx: Any, selected: Callable[[str], bool], reported: set[Path] | None,
-          helpers: list[Helper] | None) -> list[Problem]:
+          helpers: list[Helper | _Reading] | None, left: list[tuple[Path, str, Any]]) -> list[Problem]:
     """The lint rules' problems, located, in the rules' order (as :func:`plancode.rules.run`).
 
     With ``helpers`` (a list to add it to), a forked helper process runs the rules of
     :data:`HELPER_RULES` and locates their findings while this one does the rest:
     thousands of findings take their lint and their positions from 0.6 s to half. What
-    the helper does not send, this process does itself.
+    the helper does not send, this process does itself. The parse cache entries ``left``
+    (those still missing) are written here while the helper's rules are not done, and by
+    the helper once it has sent them; ``left`` is emptied.
     """
     from . import rules as rule_registry
 
@@ -581,9 +635,15 @@ def _lint(plan: Plan, ctx: Any, selected: Callable[[str], bool], reported: set[P
             yield code, [(p.path, p.line, p.column, p.code, int(p.severity), p.message, p.hint, p.scope_line)
                          for p in run(code)]
 
-    helper = Helper(job)
+    entries = list(left)  # the helper's copy: written once its rules are sent
+    helper = Helper(job, lambda: store_documents(entries, missing=True))
     helpers.append(helper)
+    left.clear()
     by_rule = {code: run(code) for code in codes if code not in theirs}
+    for index, entry in enumerate(entries):  # while the helper's rules go on (noisy: the longer half)
+        if helper.ready():
+            break
+        store_documents(entries[index:index + 1], missing=True)
     sent = {code: [Problem(*item[:4], Severity(item[4]), *item[5:]) for item in items]
             for code, items in helper.results()}
     if not helper.complete:  # what it did not send, done here
