@@ -4,6 +4,7 @@ renamed and moved, a shallow clone, a damaged repository."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import shlex
@@ -328,3 +329,24 @@ def test_two_tagged_quarters_of_the_example_plans(tmp_path):
     summary = data["summary"]
     assert (summary["tasks_slipped"], summary["max_slip_days"], summary["targets_lowered"],
             len(summary["owner_changes"]), summary["tasks_removed"]) == (1, 12, 1, 1, 0)
+
+
+def test_last_changes_of_committed_files_while_others_are_new_or_staged(tmp_path):
+    """A plan file not in HEAD's tree (new, or only staged) has no last commit, and the
+    others keep theirs; plans in a folder git ignores have none at all."""
+    repo = new_repo(tmp_path / "repo")
+    repo.write("plans/team.yaml", TEAM)
+    repo.commit("team")
+    repo.write("plans/strategy.yaml", STRATEGY)
+    repo.commit("strategy", author="張敏", date="2024-07-01T09:00:00+08:00")
+    repo.write("plans/2024/live.yaml", LIVE)  # new, not committed
+    config = load_config(None, repo.root)
+    expected = {"plans/strategy.yaml": (dt.date(2024, 7, 1), "張敏"), "plans/team.yaml": (dt.date(2024, 4, 1), "李偉")}
+    assert last_changes(config, repo.root) == expected
+    repo.git("add", "plans/2024/live.yaml")  # staged: still no commit of its own
+    assert last_changes(config, repo.root) == expected
+    (repo.root / ".gitignore").write_text("ignored/\n", encoding="utf-8")
+    shutil.copytree(repo.root / "plans", repo.root / "ignored/plans")
+    (repo.root / "ignored/plancode.yaml").write_text("as_of: 2024-06-15\nlocale: en\n", encoding="utf-8")
+    inside = load_config(None, repo.root / "ignored")
+    assert last_changes(inside, repo.root / "ignored") == {}

@@ -85,11 +85,29 @@ def last_changes(config: Config, cwd: Path) -> dict[str, tuple[dt.date, str]]:
     files, _ = discover([config.plans_root], config, Messages(config.locale), cwd) if config.plans_root.is_dir() \
         else ([], [])
     wanted = set()
+    plans, plans_real = config.plans_root.absolute(), config.plans_root.resolve()
     for path in files:
         try:
-            wanted.add(_key(top / path.resolve().relative_to(top), root))
+            # a plain file under the plans: its place found by its path, not by resolving
+            # each of its folders again (626 files: 35 ms of every build)
+            real = (plans_real / path.relative_to(plans) if not os.path.islink(path) and path.is_relative_to(plans)
+                    else path.resolve())
+            wanted.add(_key(top / real.relative_to(top), root))
         except ValueError:  # a file linked from outside the repository: git has no history of it
             continue
+    # only the files in HEAD's tree have a last commit: one not committed yet (a new
+    # workstream, plans in an ignored folder) would have the walk below read the whole
+    # history for nothing, on every build (70 ms here for a repository of 1,000 commits)
+    try:
+        listed = subprocess.run(["git", "ls-tree", "--full-tree", "-r", "--name-only", "-z", "HEAD", "--",
+                                 plans_rel], cwd=top, capture_output=True) if wanted else None
+    except OSError:
+        return {}
+    if listed is None or listed.returncode != 0:
+        return {}
+    wanted &= {_key(top / name, root) for name in os.fsdecode(listed.stdout).split("\0") if name}
+    if not wanted:
+        return {}
     found: dict[str, tuple[dt.date, str]] = {}
     unit, record_end = (part.encode() for part in separators())
     process = subprocess.Popen(["git", "log", f"--format={record_end.decode()}%at{unit.decode()}%ai{unit.decode()}"
