@@ -225,3 +225,25 @@ def test_an_edited_schema_is_a_new_code_fingerprint():
     finally:
         os.utime(schema, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     assert code_fingerprint.__wrapped__() == before
+
+
+def test_a_library_upgraded_alone_changes_what_the_caches_are_keyed_by(tmp_path, monkeypatch):
+    """The parsers', validators' and converter's answers are in the caches: their package
+    files are in the code's fingerprint (an upgrade rewrites them), each found here."""
+    from plancode import check_cache
+
+    assert {Path(origin).parent.name for origin in check_cache.library_files()} == set(check_cache.LIBRARIES)
+    library = tmp_path / "site" / "upgraded_lib"
+    library.mkdir(parents=True)
+    (library / "__init__.py").write_text("VERSION = 1\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path / "site"))
+    monkeypatch.setattr(check_cache, "LIBRARIES", (*check_cache.LIBRARIES, "upgraded_lib"))
+    check_cache.code_fingerprint.cache_clear()
+    try:
+        before = check_cache.code_fingerprint()
+        stat = (library / "__init__.py").stat()
+        os.utime(library / "__init__.py", ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # reinstalled
+        check_cache.code_fingerprint.cache_clear()
+        assert check_cache.code_fingerprint() != before
+    finally:
+        check_cache.code_fingerprint.cache_clear()

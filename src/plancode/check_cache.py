@@ -2,8 +2,9 @@
 
 The key covers everything the findings depend on: every plan file's path and bytes, the
 config file's bytes and the effective options (as-of date, locale, selected rules, paths),
-the working directory (paths in findings are relative to it) and plancode's own code
-(every module's size and modification time, so an upgrade or an edit is a miss). A hit
+the working directory (paths in findings are relative to it), plancode's own code and the
+libraries whose answers it keeps (:data:`LIBRARIES`), by each file's size and modification
+time, so an upgrade or an edit is a miss. A hit
 replays the stored findings without parsing a single file; anything else is a miss that
 runs the pipeline and stores its result. Entries are written atomically and read
 defensively: a damaged entry is a miss.
@@ -36,7 +37,8 @@ def cache_dir() -> Path:
 @functools.lru_cache(maxsize=None)
 def code_fingerprint() -> str:
     """plancode's own code, templates and styles, by each file's size and modification
-    time: an upgrade or an edit changes it. The JSON Schemas too, wherever they are: in
+    time: an upgrade or an edit changes it; and the libraries whose answers the caches
+    keep (:data:`LIBRARIES`), upgraded alone. The JSON Schemas too, wherever they are: in
     a wheel inside the package, in a source checkout (an editable install) the top-level
     schema/ folder, where an edited schema was not seen (its config or check replayed)."""
     package = Path(__file__).resolve().parent
@@ -48,7 +50,36 @@ def code_fingerprint() -> str:
             if path.suffix in (".py", ".json", ".j2", ".css", ".js") and "__pycache__" not in path.parts:
                 stat = path.stat()
                 digest.update(f"{path.relative_to(folder)}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
+    for origin in library_files():
+        try:
+            stat = os.stat(origin)
+        except OSError:
+            continue
+        digest.update(f"{origin}:{stat.st_size}:{stat.st_mtime_ns}\n".encode())
     return digest.hexdigest()
+
+
+#: the libraries whose answers the caches keep: the parsers (what a file reads as, PyYAML's
+#: wording of an error), the validators (valid or not, and why), the Chinese converter (the
+#: zh-CN words of a stored finding)
+LIBRARIES = ("yaml", "yaml_rs", "jsonschema", "jsonschema_rs", "opencc")
+
+
+def library_files() -> list[str]:
+    """Each of :data:`LIBRARIES`' package file, found without importing it: an upgrade
+    rewrites it (found by size and time, as plancode's own files; importlib.metadata's
+    versions cost 25 ms, which a warm check cannot spend)."""
+    from importlib.util import find_spec
+
+    found = []
+    for name in LIBRARIES:
+        try:
+            spec = find_spec(name)
+        except (ImportError, ValueError):
+            continue
+        if spec is not None and spec.origin:
+            found.append(spec.origin)
+    return found
 
 
 def _schemas_file() -> str:
