@@ -20,14 +20,14 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from plancode.cli import main
 from plancode.config import Config
 from plancode.problems import Severity
 from plancode.workspace import load_workspace
+
+from conftest import cli_in
 
 EXAMPLES = int(os.environ.get("PLANCODE_FUZZ_EXAMPLES", "25"))
 SETTINGS = settings(max_examples=EXAMPLES, deadline=None,
@@ -208,13 +208,7 @@ def write(root: Path, files: dict[str, dict | bytes]) -> None:
         path.write_bytes(data if isinstance(data, bytes) else dump(data).encode("utf-8"))
 
 
-def run(root: Path, *args: str):
-    previous = os.getcwd()
-    os.chdir(root)
-    try:
-        return CliRunner().invoke(main, list(args), catch_exceptions=False)
-    finally:
-        os.chdir(previous)
+run = cli_in  # the real CLI in ROOT (test_fuzz_boundaries imports it by this name)
 
 
 def check_then_render(root: Path) -> bool:

@@ -14,14 +14,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 
-from plancode.cli import main
 from plancode.diff import changes_since_baseline
 from plancode.history import last_changes, load_plan_at
 from plancode.workspace import load_config
 
-from conftest import EXAMPLES, REPO, STRATEGY, TEAM, PlanRepo
+from conftest import EXAMPLES, REPO, STRATEGY, TEAM, PlanRepo, cli_in
 
 pytestmark = pytest.mark.skipif(shutil.which("git") is None, reason="needs the git command line")
 
@@ -64,12 +62,7 @@ class GitRepo(PlanRepo):
         path.write_text(text.replace(old, new), "utf-8")
 
     def run_in(self, folder: Path, *args: str):
-        previous = os.getcwd()
-        os.chdir(folder)
-        try:
-            return CliRunner().invoke(main, list(args), catch_exceptions=False)
-        finally:
-            os.chdir(previous)
+        return cli_in(folder, *args)
 
 
 def new_repo(root: Path, config: str = "as_of: 2024-06-15\nlocale: en\n") -> GitRepo:
