@@ -148,9 +148,9 @@ def config_valid_before(text: str) -> bool:
 
 def remember_valid_config(text: str) -> None:
     """Best effort, as every cache write."""
-    folder = _config_marker(text).parent
-    prune(folder)
-    write_atomically(folder, _config_marker(text).name, b"")
+    marker = _config_marker(text)
+    prune(marker.parent)
+    write_atomically(marker.parent, marker.name, b"")
 
 
 def load(key: str) -> tuple[int, list[Problem]] | None:

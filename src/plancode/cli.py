@@ -86,16 +86,16 @@ class State:
         self.as_of = as_of
         self.locale = locale
         self.cwd = Path.cwd()
-        self.cache = True  # `check --no-cache`: nothing read back from the cache, the config's validity neither
         self._config = None
 
-    def config(self, fmt: str = "text"):
-        """The effective config, read once per command (check asks twice)."""
+    def config(self, fmt: str = "text", cache: bool = True):
+        """The effective config, read once per command (check asks twice); ``cache``
+        False (`check --no-cache`): its validity is not taken from the cache either."""
         from .workspace import UsageError, load_config
 
         if self._config is None:
             try:
-                self._config = load_config(self.config_file, self.cwd, self.as_of, self.locale, self.cache)
+                self._config = load_config(self.config_file, self.cwd, self.as_of, self.locale, cache)
             except UsageError as exc:
                 usage_exit(exc, self.locale, fmt, self.cwd)
         return self._config
@@ -248,8 +248,7 @@ def check(state: State, paths: tuple[Path, ...], fmt: str, select: str | None, i
     from .workspace import PARALLEL_FILES
 
     selected = _selector(select, ignore, state)
-    state.cache = not no_cache
-    config = state.config(fmt)
+    config = state.config(fmt, cache=not no_cache)
     key = None if no_cache else check_cache.check_key(
         config, [Path(p) for p in paths] or None, state.cwd, [*map(str, paths), select or "", ignore or ""])
     cached = check_cache.load(key) if key else None

@@ -640,10 +640,10 @@ def _lint(plan: Plan, ctx: Any, selected: Callable[[str], bool], reported: set[P
     helpers.append(helper)
     left.clear()
     by_rule = {code: run(code) for code in codes if code not in theirs}
-    for index, entry in enumerate(entries):  # while the helper's rules go on (noisy: the longer half)
+    for entry in entries:  # while the helper's rules go on (noisy: the longer half)
         if helper.ready():
             break
-        store_documents(entries[index:index + 1], missing=True)
+        store_documents([entry], missing=True)
     sent = {code: [Problem(*item[:4], Severity(item[4]), *item[5:]) for item in items]
             for code, items in helper.results()}
     if not helper.complete:  # what it did not send, done here
